@@ -1,0 +1,58 @@
+// The only module that writes to the terminal. Data goes to stdout, diagnostics
+// to stderr; a closed stdout pipe (`looop asks | head`) ends the process quietly.
+import fs from 'node:fs';
+
+function writeAll(fd: number, text: string): void {
+  const buf = Buffer.from(text);
+  let off = 0;
+  while (off < buf.length) {
+    try {
+      off += fs.writeSync(fd, buf, off);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') continue;
+      if (code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    }
+  }
+}
+
+export function out(text: string): void {
+  writeAll(1, text.endsWith('\n') ? text : `${text}\n`);
+}
+
+/** Writes exactly `text` (no newline added). */
+export function outRaw(text: string): void {
+  writeAll(1, text);
+}
+
+export function err(text: string): void {
+  writeAll(2, text.endsWith('\n') ? text : `${text}\n`);
+}
+
+const warned = new Set<string>();
+
+/** Prints a `looop: …` diagnostic once per key per process. */
+export function warnOnce(key: string, message: string): void {
+  if (warned.has(key)) return;
+  warned.add(key);
+  err(message.startsWith('looop:') ? message : `looop: ${message}`);
+}
+
+export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
+  return stream.isTTY === true && (process.env.NO_COLOR ?? '') === '';
+}
+
+export function dim(s: string, on: boolean): string {
+  return on ? `\x1b[2m${s}\x1b[0m` : s;
+}
+
+export function json(value: unknown): string {
+  return JSON.stringify(value, null, 2);
+}
+
+/** `[HH:MM:SS] msg` in local time, the reference's human log line. */
+export function logLine(msg: string, now: Date): string {
+  const p = (n: number): string => String(n).padStart(2, '0');
+  return `[${p(now.getHours())}:${p(now.getMinutes())}:${p(now.getSeconds())}] ${msg}`;
+}

@@ -1,0 +1,56 @@
+export const VERSION = '0.1.0';
+
+export function manual(): string {
+  return `looop ${VERSION} — a control loop for agent-driven work
+
+THE IDEA
+  Agents (claude, codex, opencode, pi, anything) run as workers in detached PTY
+  sessions. When a worker needs a human it blocks on \`looop ask\`; a human answers
+  with \`looop answer\` or by writing the answer file by hand. Workers take claims
+  (leases) on shared work. Everything is plain files in one data dir, and every
+  process coordinates by watching directories: no server, no database.
+
+MAILBOX
+  ask [worker] --prompt P [--ref R] [--options a,b]
+                        block until answered; prints ONLY the answer (steering first
+                        when tells are pending). Worker defaults to $LOOOP_SESSION_ID.
+  answer <ask> [text|-] [--force]
+                        answer a pending ask (- or nothing reads stdin); one answer
+                        wins, --force overwrites
+  asks [--json]         the asks waiting for a human
+  state [--json]        pulse, asks, workers, goals, snapshots, journal
+  wait [--json] [--actionable|--only-asks]
+                        block until something changes; returns at once while an ask
+                        is pending; exit 2 when the pulse is down
+  tell <worker> <msg…>  steer a live worker (read by \`told\`, or with its next answer)
+  told [worker]         print and consume pending steering messages
+
+WORKERS
+  worker start <id> [prompt|-] [--command C] [--verify C]   (alias: start-session)
+  worker kill <id> | kill <id>      end the whole process group
+  worker list [--json] [-a|--all] [-w|--watch]              (\`worker ls\` / \`w ls\`)
+  send <id> <text…> [-n|--no-newline]
+  screenshot <id> [--plain|--ansi|--json] [--no-trim]       (alias: ss)
+  attach <id>           interactive view; Ctrl-\\ twice detaches
+  log <id> [--tail N] [--follow]
+  claim <name> [--session ID] / unclaim <name> [--session ID]
+
+ANSWER FILES (for humans and editors)
+  answers/<ask-id>.txt or .md   the whole file is the answer; it counts once it is
+                                non-blank and unchanged for 200 ms (LOOOP_ANSWER_SETTLE_MS)
+  answers/<ask-id>.json         {"answer": "…"} (or {"text": "…"}); counts once it parses
+
+EXIT CODES
+  0 ok · 1 error or refusal (one \`looop: …\` line naming the file or id, and what
+  to run next) · 2 \`wait\` woke because the pulse is down, or $HOME is unset
+
+ENVIRONMENT
+  LOOOP_DATA_DIR   data dir (default \${XDG_STATE_HOME:-~/.local/state}/looop)
+  LOOOP_CONFIG     config file (default <data dir>/config.json)
+  LOOOP_ASK_TIMEOUT_S   give up a blocked ask after this many seconds (default: never)
+  LOOOP_WATCH=poll      poll instead of watching (network filesystems)
+  NO_COLOR              no colours
+
+\`looop _ <verb> …\` is the same as \`looop <verb> …\`. \`looop <verb> --help\` shows one verb.
+`;
+}

@@ -1,0 +1,142 @@
+// `looop ask`: write the question, block on a watch of the mailbox, print only the
+// answer. Printing comes before the `delivered` transition, so a kill between the
+// two can repeat an answer but never lose one.
+import path from 'node:path';
+import { LooopError } from '../errors.ts';
+import { validateId } from '../ids.ts';
+import { ensureLayout, unixSeconds, type Ctx } from '../context.ts';
+import { readEntity, describeInvalid } from '../store/envelope.ts';
+import { updateEntity } from '../store/entityStore.ts';
+import { selfIdentity } from '../proc/processIdentity.ts';
+import { openDirWatch } from '../watch/dirWatch.ts';
+import { ASK_KIND, askFile } from '../mailbox/askKind.ts';
+import { ASK_ENTITY } from '../mailbox/askEntity.ts';
+import { createAskRecord } from '../mailbox/askRecords.ts';
+import { readAnswer, settleMs } from '../mailbox/answerFiles.ts';
+import { drainTells, withSteering } from '../mailbox/tells.ts';
+
+export interface AskInputArgs {
+  readonly worker: string;
+  readonly prompt: string;
+  readonly reference: string | null;
+  readonly options: readonly string[];
+}
+
+export interface AskHooks {
+  /** Called with the text to print, before the ask is marked delivered. */
+  readonly deliver: (text: string) => void;
+  /** Aborting strands the ask (the asker is going away) and rejects. */
+  readonly signal?: AbortSignal;
+}
+
+export interface AskResult {
+  readonly id: string;
+  readonly text: string;
+}
+
+function timeoutMs(ctx: Ctx): number | null {
+  const raw = ctx.env.LOOOP_ASK_TIMEOUT_S?.trim();
+  if (raw === undefined || raw === '') return null;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) {
+    ctx.warn('env:LOOOP_ASK_TIMEOUT_S', `ignoring LOOOP_ASK_TIMEOUT_S=${JSON.stringify(raw)} (not a number of seconds) — waiting without a limit`);
+    return null;
+  }
+  return n * 1000;
+}
+
+export async function runAsk(ctx: Ctx, args: AskInputArgs, hooks: AskHooks): Promise<AskResult> {
+  validateId('worker id', args.worker);
+  if (args.prompt.trim() === '') throw new LooopError('USAGE', 'ask: empty --prompt', { hint: 'pass the question with --prompt "…"' });
+  ensureLayout(ctx.paths);
+  const limit = timeoutMs(ctx);
+  const deadline = limit === null ? null : Date.now() + limit;
+
+  // Watch before the record exists, so no answer can slip in unseen.
+  const watch = await openDirWatch([ctx.paths.asks, ctx.paths.answers], {
+    env: ctx.env,
+    onFallback: (m) => ctx.warn('watch-fallback', m),
+  });
+  let abort: (() => void) | undefined;
+  const aborted = new Promise<'aborted'>((resolve) => {
+    abort = () => resolve('aborted');
+    if (hooks.signal?.aborted === true) resolve('aborted');
+    hooks.signal?.addEventListener('abort', () => resolve('aborted'), { once: true });
+  });
+  try {
+    const created = await createAskRecord(ctx, {
+      worker: args.worker,
+      prompt: args.prompt,
+      reference: args.reference,
+      options: args.options,
+      ts: unixSeconds(ctx.now()),
+      asker: selfIdentity(),
+    });
+    const id = created.context.id;
+    const file = askFile(ctx.paths, id);
+    const settle = settleMs(ctx.env);
+    const rel = (f: string): string => path.relative(ctx.paths.dataDir, f);
+
+    for (;;) {
+      const rec = readEntity(file, ASK_KIND);
+      if (rec.kind === 'absent') {
+        throw new LooopError('ASK_VANISHED', `ask ${id}: the ask record vanished (${rel(file)} was deleted or moved) — no answer can arrive`, {
+          hint: 'ask again',
+        });
+      }
+      if (rec.kind === 'invalid') ctx.warn(`invalid:${file}`, `ask ${id}: ${describeInvalid(ctx.paths.dataDir, rec)}; still waiting for answers/${id}.*`);
+
+      const answer = readAnswer(ctx.paths, id, ctx.now().getTime(), settle);
+      if (answer.kind === 'ready') {
+        const tells = drainTells(ctx, args.worker);
+        const text = withSteering(answer.text, tells);
+        hooks.deliver(text);
+        await markDelivered(ctx, file, rel(answer.file));
+        return { id, text };
+      }
+      if (answer.kind === 'corrupt') {
+        ctx.warn(`corrupt:${answer.file}`, `ask ${id}: ${rel(answer.file)} ${answer.problem} — fix it, or re-answer with \`looop answer ${id} --force …\`; still waiting`);
+      }
+
+      const nowMs = Date.now();
+      if (deadline !== null && nowMs >= deadline) {
+        await strandSelf(ctx, file, 'timed out (LOOOP_ASK_TIMEOUT_S)');
+        throw new LooopError('TIMEOUT', `ask ${id}: timed out waiting for an answer (LOOOP_ASK_TIMEOUT_S=${ctx.env.LOOOP_ASK_TIMEOUT_S ?? ''})`, {
+          hint: `the ask is now stranded; ask again, or raise LOOOP_ASK_TIMEOUT_S`,
+        });
+      }
+      let wait: number | undefined = deadline === null ? undefined : deadline - nowMs;
+      if (answer.kind === 'settling') wait = Math.min(wait ?? Infinity, Math.max(1, answer.readyAtMs - ctx.now().getTime()));
+      const woke = await Promise.race([watch.next(wait), aborted]);
+      if (woke === 'aborted') {
+        await strandSelf(ctx, file, 'the asker was interrupted');
+        throw new LooopError('REFUSED', `ask ${id}: interrupted before an answer arrived — the ask is stranded`, {
+          hint: 'ask again when you are ready to wait',
+          exitCode: 130,
+        });
+      }
+    }
+  } finally {
+    abort?.();
+    await watch.close();
+  }
+}
+
+async function markDelivered(ctx: Ctx, file: string, answerFile: string): Promise<void> {
+  const at = ctx.now().toISOString();
+  const r = await updateEntity(file, ASK_ENTITY, (cur) => {
+    if (cur.state === 'pending' || cur.state === 'stranded') {
+      return cur.state === 'pending'
+        ? [{ type: 'ANSWER' as const, file: answerFile, at }, { type: 'DELIVER' as const, at }]
+        : [{ type: 'ANSWER' as const, file: answerFile, at }];
+    }
+    return cur.state === 'answered' ? [{ type: 'DELIVER' as const, at }] : [];
+  }, ctx.now);
+  if (r.kind === 'invalid') ctx.warn(`invalid:${file}`, `answer delivered, but ${describeInvalid(ctx.paths.dataDir, r)}`);
+}
+
+async function strandSelf(ctx: Ctx, file: string, reason: string): Promise<void> {
+  const at = ctx.now().toISOString();
+  await updateEntity(file, ASK_ENTITY, (cur) =>
+    cur.state === 'pending' ? [{ type: 'STRAND' as const, at, reason }] : [], ctx.now);
+}

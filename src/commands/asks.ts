@@ -1,0 +1,11 @@
+import type { Ctx } from '../context.ts';
+import { ensureLayout } from '../context.ts';
+import { surveyAsks } from '../mailbox/askSurvey.ts';
+import { toView, type AskView } from '../mailbox/askRecords.ts';
+
+/** The asks waiting for a human, oldest first. */
+export async function listPendingAsks(ctx: Ctx): Promise<AskView[]> {
+  ensureLayout(ctx.paths);
+  const survey = await surveyAsks(ctx, { repair: true });
+  return survey.pending.map((e) => toView(e.context));
+}

@@ -1,0 +1,11 @@
+// Internal modules exposed to the test suite and the benchmark (not a public API).
+export * as fsio from './store/fsio.ts';
+export * as envelope from './store/envelope.ts';
+export * as entityStore from './store/entityStore.ts';
+export * as processIdentity from './proc/processIdentity.ts';
+export * as pulseLock from './pulse/pulseLock.ts';
+export * as paths from './paths.ts';
+export * as ids from './ids.ts';
+export { askMachine } from '../machines/ask.ts';
+export { ASK_ENTITY } from './mailbox/askEntity.ts';
+export { openDirWatch } from './watch/dirWatch.ts';

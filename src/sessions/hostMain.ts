@@ -1,0 +1,2 @@
+// PLACEHOLDER: the session host entry point.
+export {};

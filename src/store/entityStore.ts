@@ -1,0 +1,203 @@
+// Moves persisted machines. Every write goes through the entity's XState machine
+// and a compare-and-swap on `rev`:
+//
+//   To go from rev n, a writer takes the token `.<file>.rev<k>` (k > n) by exclusive
+//   create, re-reads the file, and publishes rev k only if the file is still at rev n.
+//   A token whose holder died (pid + start time) is skipped, never deleted, so two
+//   writers can never both believe they hold the same token (no ABA on stale locks).
+import fs from 'node:fs';
+import path from 'node:path';
+import { initialTransition, transition, type AnyStateMachine, type EventFromLogic, type InputFrom } from 'xstate';
+import { LooopError, hasErrno } from '../errors.ts';
+import { createExclusive, readIfExists, removeIfExists, writeAtomic, fsyncDir } from './fsio.ts';
+import { type EntityKind, type Envelope, type EntityRead, machineTag, parseEnvelope, readEntity } from './envelope.ts';
+import { isAlive, selfIdentity, type ProcessIdentity } from '../proc/processIdentity.ts';
+import { waitForDirChange } from './dirChange.ts';
+
+export interface MachineEntity<C, M extends AnyStateMachine> extends EntityKind<C> {
+  readonly machine: M;
+}
+
+type Persisted = Record<string, unknown> & { value: unknown; context: unknown };
+
+function toEnvelope<C>(kind: EntityKind<C>, snap: unknown, rev: number, now: Date, machine: AnyStateMachine): Envelope<C> {
+  const persisted = machine.getPersistedSnapshot(snap as never) as unknown as Persisted;
+  const { value, context, ...rest } = persisted;
+  if (typeof value !== 'string') throw new Error(`${kind.name} machine must be flat (got state ${JSON.stringify(value)})`);
+  return {
+    v: 1,
+    machine: machineTag(kind),
+    rev,
+    state: value,
+    context: context as C,
+    snapshot: rest,
+    updatedAt: now.toISOString(),
+  };
+}
+
+/** Rebuilds the XState snapshot an envelope describes. */
+export function snapshotOf<C, M extends AnyStateMachine>(entity: MachineEntity<C, M>, env: Envelope<C>): ReturnType<M['resolveState']> {
+  return entity.machine.resolveState({
+    ...(env.snapshot as object),
+    value: env.state,
+    context: env.context as never,
+  }) as ReturnType<M['resolveState']>;
+}
+
+function serialize(env: Envelope<unknown>): string {
+  return `${JSON.stringify(env, null, 2)}\n`;
+}
+
+/** Creates the entity at rev 1. Returns null when the file already exists (someone else won). */
+export function createEntity<C, M extends AnyStateMachine>(
+  file: string,
+  entity: MachineEntity<C, M>,
+  input: InputFrom<M>,
+  now: Date,
+): Envelope<C> | null {
+  const [snap] = initialTransition(entity.machine, input as never);
+  const env = toEnvelope<C>(entity, snap, 1, now, entity.machine);
+  return createExclusive(file, serialize(env)) ? env : null;
+}
+
+export type UpdateResult<C> =
+  | { readonly kind: 'updated'; readonly envelope: Envelope<C> }
+  | { readonly kind: 'unchanged'; readonly envelope: Envelope<C> }
+  | { readonly kind: 'absent' }
+  | { readonly kind: 'invalid'; readonly file: string; readonly problem: string; readonly newer: boolean };
+
+export interface UpdateOptions {
+  /** Give up waiting for a live writer after this long (ms). */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Applies the events `decide` returns to the current record, through the machine, and
+ * publishes the result with compare-and-swap on `rev`. `decide` sees the freshest record
+ * on every retry; returning [] leaves the file alone.
+ */
+export async function updateEntity<C, M extends AnyStateMachine>(
+  file: string,
+  entity: MachineEntity<C, M>,
+  decide: (env: Envelope<C>) => readonly EventFromLogic<M>[],
+  now: () => Date,
+  options: UpdateOptions = {},
+): Promise<UpdateResult<C>> {
+  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  for (;;) {
+    const cur = readEntity<C>(file, entity);
+    if (cur.kind !== 'ok') return cur;
+    const events = decide(cur.envelope);
+    if (events.length === 0) return { kind: 'unchanged', envelope: cur.envelope };
+    let snap = snapshotOf(entity, cur.envelope);
+    for (const ev of events) [snap] = transition(entity.machine, snap as never, ev as never) as [typeof snap, unknown];
+    const probe = toEnvelope<C>(entity, snap, cur.envelope.rev, now(), entity.machine);
+    if (probe.state === cur.envelope.state && JSON.stringify(probe.context) === JSON.stringify(cur.envelope.context)) {
+      return { kind: 'unchanged', envelope: cur.envelope };
+    }
+    const outcome = publish(file, cur.envelope.rev, (rev) => ({ ...probe, rev }) as Envelope<unknown>);
+    if (outcome.kind === 'published') return { kind: 'updated', envelope: outcome.envelope as Envelope<C> };
+    if (outcome.kind === 'busy') {
+      if (Date.now() > deadline) {
+        throw new LooopError('CONFLICT', `${file}: another process has held the write token for too long`, {
+          hint: `it belongs to pid ${outcome.holder.pid}; if that process is stuck, kill it and retry`,
+        });
+      }
+      await waitForDirChange(path.dirname(file), 50);
+    }
+    // 'conflict': someone published first; loop and re-decide on their record.
+  }
+}
+
+type PublishOutcome =
+  | { kind: 'published'; envelope: Envelope<unknown> }
+  | { kind: 'conflict' }
+  | { kind: 'busy'; holder: ProcessIdentity };
+
+const MAX_SKIPS = 64;
+
+function tokenPath(file: string, rev: number): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.rev${rev}`);
+}
+
+function readToken(token: string): ProcessIdentity | null {
+  const bytes = readIfExists(token);
+  if (bytes === null) return null;
+  try {
+    const t = JSON.parse(bytes.toString('utf8')) as { pid?: unknown; start?: unknown };
+    if (typeof t.pid === 'number' && (typeof t.start === 'string' || t.start === null)) return { pid: t.pid, start: t.start };
+  } catch {
+    // A token is written complete (exclusive create of a finished temp); garbage means debris.
+  }
+  return { pid: -1, start: null };
+}
+
+function publish(file: string, observedRev: number, build: (rev: number) => Envelope<unknown>): PublishOutcome {
+  const me = JSON.stringify(selfIdentity());
+  const skipped: string[] = [];
+  for (let k = observedRev + 1; k <= observedRev + MAX_SKIPS; k++) {
+    const token = tokenPath(file, k);
+    if (!createExclusive(token, me)) {
+      const holder = readToken(token);
+      if (holder === null) return { kind: 'conflict' }; // released just now: re-read
+      if (isAlive(holder)) return { kind: 'busy', holder };
+      skipped.push(token);
+      continue;
+    }
+    try {
+      const bytes = readIfExists(file);
+      if (bytes === null) return { kind: 'conflict' };
+      const now = parseRev(bytes);
+      if (now !== observedRev) return { kind: 'conflict' };
+      const env = build(k);
+      writeAtomic(file, serialize(env));
+      for (const s of skipped) removeIfExists(s);
+      return { kind: 'published', envelope: env };
+    } finally {
+      removeIfExists(token);
+    }
+  }
+  throw new LooopError('CONFLICT', `${file}: ${MAX_SKIPS} abandoned write tokens in a row`, {
+    hint: `remove the .${path.basename(file)}.rev* files next to it and retry`,
+  });
+}
+
+function parseRev(bytes: Buffer): number | null {
+  try {
+    const o = JSON.parse(bytes.toString('utf8')) as { rev?: unknown };
+    return typeof o.rev === 'number' ? o.rev : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Deletes the entity only if its bytes are still `expected` (compare-and-delete), under
+ * the same token discipline as an update so it can never remove a newer revision.
+ */
+export function removeEntityIfUnchanged(file: string, expected: Buffer): boolean {
+  const rev = parseRev(expected);
+  if (rev === null) {
+    // Not a record we can token: compare and delete directly (debris only).
+    const cur = readIfExists(file);
+    if (cur === null || !cur.equals(expected)) return false;
+    return removeIfExists(file);
+  }
+  const token = tokenPath(file, rev + 1);
+  if (!createExclusive(token, JSON.stringify(selfIdentity()))) return false;
+  try {
+    const cur = readIfExists(file);
+    if (cur === null || !cur.equals(expected)) return false;
+    fs.unlinkSync(file);
+    fsyncDir(path.dirname(file));
+    return true;
+  } catch (e) {
+    if (hasErrno(e, 'ENOENT')) return false;
+    throw e;
+  } finally {
+    removeIfExists(token);
+  }
+}
+
+export { readEntity, parseEnvelope };
+export type { EntityRead, Envelope };

@@ -1,0 +1,121 @@
+// Small, synchronous file primitives. Sync calls keep the hot verbs cheap (no
+// thread-pool hops) and make the ordering of publish steps obvious.
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { hasErrno } from '../errors.ts';
+
+export const DIR_MODE = 0o700;
+export const FILE_MODE = 0o600;
+
+let counter = 0;
+
+/** A temp name in the same directory: dot-prefixed and `.tmp`-suffixed so listings and watchers skip it. */
+export function tempPathFor(target: string): string {
+  counter += 1;
+  const base = path.basename(target);
+  return path.join(path.dirname(target), `.${base}.${process.pid}.${counter}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+export function ensureDir(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true, mode: DIR_MODE });
+}
+
+export function fsyncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+  } catch (e) {
+    // Some filesystems refuse fsync on a directory; the rename is still atomic there.
+    if (!hasErrno(e, 'EINVAL', 'EISDIR', 'EPERM', 'EBADF')) throw e;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+function writeTemp(target: string, data: string | Uint8Array, mode: number): string {
+  const tmp = tempPathFor(target);
+  const fd = fs.openSync(tmp, 'wx', mode);
+  try {
+    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+    fs.fsyncSync(fd);
+  } catch (e) {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+  fs.closeSync(fd);
+  return tmp;
+}
+
+/** temp + fsync + rename + fsync(dir): readers see the old bytes or the new, never a mix. */
+export function writeAtomic(target: string, data: string | Uint8Array, mode = FILE_MODE): void {
+  const tmp = writeTemp(target, data, mode);
+  try {
+    fs.renameSync(tmp, target);
+  } catch (e) {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+  fsyncDir(path.dirname(target));
+}
+
+/**
+ * Exclusive create of a complete file: the temp is hard-linked to the target, and
+ * link(2) fails with EEXIST if anyone got there first. The file is never visible empty.
+ * Returns false when the target already existed.
+ */
+export function createExclusive(target: string, data: string | Uint8Array, mode = FILE_MODE): boolean {
+  const tmp = writeTemp(target, data, mode);
+  try {
+    fs.linkSync(tmp, target);
+  } catch (e) {
+    if (hasErrno(e, 'EEXIST')) return false;
+    throw e;
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+  fsyncDir(path.dirname(target));
+  return true;
+}
+
+/** Reads a file, or returns null when it does not exist. Other errors propagate. */
+export function readIfExists(file: string): Buffer | null {
+  try {
+    return fs.readFileSync(file);
+  } catch (e) {
+    if (hasErrno(e, 'ENOENT')) return null;
+    throw e;
+  }
+}
+
+/** Entry names in a directory, or [] when it does not exist. */
+export function listDir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch (e) {
+    if (hasErrno(e, 'ENOENT')) return [];
+    throw e;
+  }
+}
+
+/** Stems of `*.json` entries, skipping dotfiles and temps. Sorted. */
+export function listJsonStems(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of listDir(dir)) {
+    if (name.startsWith('.') || !name.endsWith('.json')) continue;
+    out.push(name.slice(0, -'.json'.length));
+  }
+  return out.sort();
+}
+
+export function removeIfExists(file: string): boolean {
+  try {
+    fs.unlinkSync(file);
+    return true;
+  } catch (e) {
+    if (hasErrno(e, 'ENOENT')) return false;
+    throw e;
+  }
+}

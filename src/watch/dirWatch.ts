@@ -1,0 +1,113 @@
+// Watch events are hints, never data: callers re-read their files after every
+// wake. A periodic rescan covers events the kernel dropped (inotify overflow is
+// silent in Node), and when no watch can be set up we poll and say so once.
+import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
+import type { Env } from '../paths.ts';
+
+export type WakeReason = 'event' | 'rescan' | 'deadline';
+
+export interface DirWatch {
+  /** Resolves on the next change (or one that happened since the last call), a rescan tick, or after `maxWaitMs`. */
+  next(maxWaitMs?: number): Promise<WakeReason>;
+  readonly mode: () => 'events' | 'polling';
+  close(): Promise<void>;
+}
+
+export interface WatchOptions {
+  readonly env: Env;
+  /** Called once if the watch cannot be set up and we fall back to polling. */
+  readonly onFallback: (message: string) => void;
+  /** Rescan period while events work (ms). */
+  readonly rescanMs?: number;
+}
+
+const DEFAULT_RESCAN_MS = 2000;
+const POLL_MS = 100;
+
+function envMs(env: Env, name: string, fallback: number, min: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  return Number.isInteger(n) && n >= min ? n : fallback;
+}
+
+/** Watches the given directories (depth 0). Resolves once the watch is ready or has fallen back. */
+export async function openDirWatch(dirs: readonly string[], options: WatchOptions): Promise<DirWatch> {
+  let dirty = false;
+  let waiter: ((r: WakeReason) => void) | null = null;
+  let mode: 'events' | 'polling' = 'events';
+  let watcher: FSWatcher | null = null;
+  let timer: NodeJS.Timeout | null = null;
+
+  const wake = (reason: WakeReason): void => {
+    if (waiter !== null) {
+      const w = waiter;
+      waiter = null;
+      w(reason);
+    } else if (reason === 'event') {
+      dirty = true;
+    }
+  };
+
+  const startPolling = (why: string): void => {
+    if (mode === 'polling') return;
+    mode = 'polling';
+    if (watcher !== null) void watcher.close();
+    watcher = null;
+    if (timer !== null) clearInterval(timer);
+    const pollMs = envMs(options.env, 'LOOOP_POLL_MS', POLL_MS, 10);
+    options.onFallback(`cannot watch ${dirs.join(', ')} (${why}) — polling every ${pollMs} ms instead`);
+    timer = setInterval(() => wake('rescan'), pollMs);
+  };
+
+  const rescanMs = options.rescanMs ?? envMs(options.env, 'LOOOP_RESCAN_MS', DEFAULT_RESCAN_MS, 10);
+  if (options.env.LOOOP_WATCH === 'poll') {
+    mode = 'polling';
+    timer = setInterval(() => wake('rescan'), envMs(options.env, 'LOOOP_POLL_MS', POLL_MS, 10));
+  } else {
+    timer = setInterval(() => wake('rescan'), rescanMs);
+    const w = chokidarWatch([...dirs], {
+      ignoreInitial: true,
+      depth: 0,
+      // We want every raw change at once; our temps end in .tmp and are ignored.
+      atomic: false,
+      awaitWriteFinish: false,
+      ignored: (p: string) => p.endsWith('.tmp'),
+    });
+    watcher = w;
+    w.on('all', () => wake('event'));
+    await new Promise<void>((resolve) => {
+      w.once('ready', resolve);
+      w.on('error', (err: unknown) => {
+        startPolling(err instanceof Error ? err.message : String(err));
+        resolve();
+      });
+    });
+  }
+
+  return {
+    mode: () => mode,
+    next(maxWaitMs?: number): Promise<WakeReason> {
+      if (dirty) {
+        dirty = false;
+        return Promise.resolve('event');
+      }
+      return new Promise<WakeReason>((resolve) => {
+        let deadline: NodeJS.Timeout | undefined;
+        waiter = (r) => {
+          if (deadline !== undefined) clearTimeout(deadline);
+          resolve(r);
+        };
+        if (maxWaitMs !== undefined) {
+          deadline = setTimeout(() => wake('deadline'), Math.max(0, maxWaitMs));
+        }
+      });
+    },
+    async close(): Promise<void> {
+      if (timer !== null) clearInterval(timer);
+      timer = null;
+      if (watcher !== null) await watcher.close();
+      watcher = null;
+    },
+  };
+}
