@@ -1,4 +1,56 @@
+// cac wiring for the claim verbs. Agents run these thousands of times, so this file
+// imports nothing at load time; the lease logic is loaded only when a verb runs.
 import type { CAC } from 'cac';
+import { cliContext } from '../context.ts';
+import { err, out } from '../io.ts';
+import { str, type Opts } from '../args.ts';
+import { wordsAfter } from '../argv.ts';
 
-/** Claim verbs (claim, unclaim). */
-export function registerClaims(_cli: CAC): void {}
+/**
+ * The `--session` value exactly as typed. cac coerces option values ("007" → 7,
+ * "" → 0), which would change whose lease this is, so read it from the argv.
+ */
+function sessionFlag(opts: Opts): string | undefined {
+  if (opts.session === undefined) return undefined;
+  const ws = wordsAfter(0);
+  let value: string | undefined;
+  for (let i = 0; i < ws.length; i++) {
+    const w = ws[i] ?? '';
+    if (w === '--session') value = ws[i + 1] ?? '';
+    else if (w.startsWith('--session=')) value = w.slice('--session='.length);
+  }
+  return value ?? str(opts.session);
+}
+
+export function registerClaims(cli: CAC): void {
+  cli
+    .command('claim <name>', 'Take a named lease (exit 0 won or already yours, exit 1 held by a live session)')
+    .option('--session <id>', 'Claim for this session (default: $LOOOP_SESSION_ID)')
+    .example('"$LOOOP_BIN" claim repo-x || exit 0   # someone else is on it')
+    .action(async (name: unknown, opts: Opts) => {
+      const ctx = cliContext();
+      const { runClaim } = await import('../../commands/claims.ts');
+      const r = await runClaim(ctx, { name: String(name), session: sessionFlag(opts) });
+      if (r.kind === 'held') {
+        err(`looop: claim ${r.name}: held by live session '${r.holder}'`);
+        return 1;
+      }
+      if (r.kind === 'won') out(`claimed ${r.name}`);
+      return 0;
+    });
+
+  cli
+    .command('unclaim <name>', 'Release a named lease (idempotent; exit 1 if another live session holds it)')
+    .option('--session <id>', 'Release for this session (default: $LOOOP_SESSION_ID)')
+    .action(async (name: unknown, opts: Opts) => {
+      const ctx = cliContext();
+      const { runUnclaim } = await import('../../commands/claims.ts');
+      const r = await runUnclaim(ctx, { name: String(name), session: sessionFlag(opts) });
+      if (r.kind === 'refused') {
+        err(`looop: unclaim ${r.name}: held by another live session '${r.holder}'`);
+        return 1;
+      }
+      if (r.kind === 'released') out(`unclaimed ${r.name}`);
+      return 0;
+    });
+}

@@ -1,0 +1,88 @@
+// Taking a claim: an atomic test-and-set over the claim file. An absent file is
+// taken by exclusive create; an existing one moves through the claim machine with a
+// compare-and-swap on `rev`, so of N concurrent claimers exactly one publishes.
+// Liveness is judged inside the CAS's decide step, on the freshest record, and the
+// publish only lands if that record is still current: a lease refreshed or taken
+// between our look and our write is re-judged, never stolen.
+import { unixSeconds, type Ctx } from '../context.ts';
+import { readEntity, type Envelope } from '../store/envelope.ts';
+import type { ClaimContext, ClaimEvent } from '../../machines/claimTypes.ts';
+import { CLAIM_KIND, claimFile } from './claimKind.ts';
+import { holderAlive, type HolderLiveness } from './liveness.ts';
+import { newNonce } from './nonce.ts';
+
+export type AcquireResult =
+  | { readonly kind: 'won'; readonly name: string; readonly lease: Envelope<ClaimContext>; readonly reclaimedFrom: string | null }
+  | { readonly kind: 'refreshed'; readonly name: string; readonly lease: Envelope<ClaimContext> }
+  | { readonly kind: 'held'; readonly name: string; readonly holder: string }
+  | { readonly kind: 'invalid'; readonly file: string; readonly problem: string; readonly newer: boolean }
+  /** The file kept changing hands under us for every attempt. */
+  | { readonly kind: 'contention'; readonly name: string };
+
+type Verdict =
+  | { readonly kind: 'take'; readonly from: string | null }
+  | { readonly kind: 'refresh' }
+  | { readonly kind: 'held'; readonly holder: string };
+
+// Each retry happens only because another process published in between, so a few
+// rounds are plenty; past that something is churning the file and the caller should hear.
+const MAX_ATTEMPTS = 8;
+
+function judge(cur: Envelope<ClaimContext>, owner: string, liveness: HolderLiveness): Verdict {
+  if (cur.state !== 'held') return { kind: 'take', from: null };
+  const holder = cur.context.holder;
+  if (holder === owner) return { kind: 'refresh' };
+  if (holderAlive(liveness, holder)) return { kind: 'held', holder };
+  return { kind: 'take', from: holder };
+}
+
+function eventsFor(v: Verdict, owner: string, now: Date): ClaimEvent[] {
+  if (v.kind === 'held') return [];
+  const at = now.toISOString();
+  const claim: ClaimEvent = { type: 'CLAIM', session: owner, nonce: newNonce(), at, ts: unixSeconds(now) };
+  // A dead holder's lease is reaped and taken in one published revision.
+  return v.kind === 'take' && v.from !== null ? [{ type: 'REAP', holder: v.from, at }, claim] : [claim];
+}
+
+export async function acquireClaim(ctx: Ctx, name: string, owner: string, liveness: HolderLiveness): Promise<AcquireResult> {
+  const file = claimFile(ctx.paths, name);
+  // Fast path for the common refusal: a lease held by someone alive needs no write, so
+  // losers never load XState. Whatever this look says, a write below re-judges it.
+  const look = readEntity(file, CLAIM_KIND);
+  if (look.kind === 'invalid') return look;
+  if (look.kind === 'ok') {
+    const v = judge(look.envelope, owner, liveness);
+    if (v.kind === 'held') return { kind: 'held', name, holder: v.holder };
+  }
+  const { createEntity, updateEntity } = await import('../store/entityStore.ts');
+  const { CLAIM_ENTITY } = await import('./claimEntity.ts');
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const seen: { verdict: Verdict | null } = { verdict: null };
+    const r = await updateEntity(
+      file,
+      CLAIM_ENTITY,
+      (cur) => {
+        seen.verdict = judge(cur, owner, liveness);
+        return eventsFor(seen.verdict, owner, ctx.now());
+      },
+      ctx.now,
+    );
+    if (r.kind === 'invalid') return r;
+    if (r.kind === 'absent') {
+      const now = ctx.now();
+      const lease = createEntity(file, CLAIM_ENTITY, { name, session: owner, nonce: newNonce(), at: now.toISOString(), ts: unixSeconds(now) }, now);
+      if (lease !== null) return { kind: 'won', name, lease, reclaimedFrom: null };
+      continue; // another claimer created it first: judge their lease
+    }
+    const verdict = seen.verdict;
+    if (verdict === null) continue;
+    if (r.kind === 'unchanged') {
+      if (verdict.kind === 'held') return { kind: 'held', name, holder: verdict.holder };
+      continue; // the machine refused the move; re-read and judge again
+    }
+    if (r.envelope.state !== 'held' || r.envelope.context.holder !== owner) continue;
+    if (verdict.kind === 'refresh') return { kind: 'refreshed', name, lease: r.envelope };
+    return { kind: 'won', name, lease: r.envelope, reclaimedFrom: verdict.kind === 'take' ? verdict.from : null };
+  }
+  return { kind: 'contention', name };
+}
