@@ -1,6 +1,6 @@
 // The only module that writes to the terminal. Data goes to stdout, diagnostics
 // to stderr; a closed stdout pipe (`looop asks | head`) ends the process quietly.
-import fs from 'node:fs';
+import { fs } from '../nodeFs.ts';
 
 function writeAll(fd: number, text: string): void {
   const buf = Buffer.from(text);

@@ -36,6 +36,9 @@ export async function runAnswer(ctx: Ctx, args: AnswerArgs): Promise<AnswerResul
     throw new LooopError('CORRUPT_FILE', `answer: ${describeInvalid(ctx.paths.dataDir, rec)}`);
   }
 
+  // Judge "unread" from the state before we wrote: a live asker may deliver our answer
+  // before our own ANSWER transition lands.
+  const before = rec.envelope.state;
   const target = answerPath(ctx.paths, id, 'json');
   const body = `${JSON.stringify({ v: 1, answer: text, ts: unixSeconds(ctx.now()) }, null, 2)}\n`;
   if (args.force) {
@@ -62,7 +65,7 @@ export async function runAnswer(ctx: Ctx, args: AnswerArgs): Promise<AnswerResul
   const r = await updateEntity(file, ASK_ENTITY, (cur) => (cur.state === 'delivered' ? [] : [{ type: 'ANSWER' as const, file: rel, at }]), ctx.now);
   if (r.kind === 'invalid') throw new LooopError('CORRUPT_FILE', `answer: recorded in ${rel}, but ${describeInvalid(ctx.paths.dataDir, r)}`);
   const state = r.kind === 'absent' ? 'absent' : r.envelope.state;
-  if (state === 'delivered') {
+  if (before === 'delivered') {
     return { kind: 'recorded-unread', id, text, why: `ask ${id} was already delivered to its worker; this answer will not reach it` };
   }
   if (state === 'stranded') {

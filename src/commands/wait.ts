@@ -28,19 +28,18 @@ export async function runWait(ctx: Ctx, filter: WaitFilter): Promise<WaitChange[
   if ((await pendingViews(ctx)).length > 0) return ['asks'];
   const dirs = [ctx.paths.dataDir, ctx.paths.asks, ctx.paths.answers, ctx.paths.lockDir, path.join(ctx.paths.dataDir, 'goals'), path.join(ctx.paths.dataDir, 'snapshots')];
   for (const d of dirs) ensureDir(d);
+  // Baseline before the watch exists, then compare once it is ready: a change that lands
+  // while the watch is being set up is caught by the comparison, never lost.
+  const base = fingerprints(ctx.paths, []);
   const watch = await openDirWatch(dirs, { env: ctx.env, onFallback: (m) => ctx.warn('watch-fallback', m) });
   try {
-    // Baseline after the watch is ready: a change landing in between wakes us, never slips by.
-    const pending = await pendingViews(ctx);
-    if (pending.length > 0) return ['asks'];
-    const base = fingerprints(ctx.paths, pending);
     for (;;) {
-      if (!pulseAlive(ctx.paths)) return ['pulse-down'];
-      await watch.next();
       const now = await pendingViews(ctx);
       if (now.length > 0) return ['asks'];
       const changed = changedCategories(base, fingerprints(ctx.paths, now));
       if (passes(filter, changed)) return changed;
+      if (!pulseAlive(ctx.paths)) return ['pulse-down'];
+      await watch.next();
     }
   } finally {
     await watch.close();

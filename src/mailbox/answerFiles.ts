@@ -2,7 +2,8 @@
 // may create answers/<id>.txt, .md or .json by hand, with any editor or `echo >`.
 // A plain-text file has no end marker, so it counts once it is non-blank and has not
 // changed for the settle window; a JSON file counts as soon as it parses.
-import fs from 'node:fs';
+import type { Stats } from 'node:fs';
+import { fs } from '../nodeFs.ts';
 import path from 'node:path';
 import { hasErrno } from '../errors.ts';
 import type { Env, Paths } from '../paths.ts';
@@ -28,7 +29,7 @@ export function settleMs(env: Env): number {
 const MAX_ANSWER_BYTES = 4 << 20;
 
 function readOne(file: string, json: boolean, nowMs: number, settle: number): AnswerRead {
-  let st: fs.Stats;
+  let st: Stats;
   try {
     st = fs.statSync(file);
   } catch (e) {

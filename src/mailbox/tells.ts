@@ -1,8 +1,8 @@
 // Steering messages into a live worker: `tells/<worker>-<n>.json`, delivered by
 // renaming into tells/consumed/ so concurrent drains deliver each tell exactly once.
-import fs from 'node:fs';
+import { fs } from '../nodeFs.ts';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { nonce } from '../nonce.ts';
 import { LooopError, hasErrno } from '../errors.ts';
 import type { Ctx } from '../context.ts';
 import { unixSeconds } from '../context.ts';
@@ -93,7 +93,7 @@ export function drainTells(ctx: Ctx, worker: string): Tell[] {
   const delivered: Tell[] = [];
   for (const tell of pendingTells(ctx, worker)) {
     ensureDir(consumed);
-    const target = path.join(consumed, `${tell.id}.${process.pid}.${randomBytes(4).toString('hex')}.json`);
+    const target = path.join(consumed, `${tell.id}.${nonce()}.json`);
     try {
       fs.renameSync(path.join(ctx.paths.tells, `${tell.id}.json`), target);
       delivered.push(tell);

@@ -1,6 +1,6 @@
 // A process is identified by its pid AND its start time: pids are reused, and a
 // zombie still answers kill(pid, 0). On Linux both come from /proc/<pid>/stat.
-import fs from 'node:fs';
+import { fs } from '../nodeFs.ts';
 import { hasErrno } from '../errors.ts';
 
 export interface ProcessIdentity {

@@ -1,10 +1,11 @@
 // Waits for anything to change in a directory, or at most `maxMs`. Used only to
 // let a live writer finish; the caller re-reads the files either way.
-import fs from 'node:fs';
+import type { FSWatcher } from 'node:fs';
+import { fs } from '../nodeFs.ts';
 
 export function waitForDirChange(dir: string, maxMs: number): Promise<void> {
   return new Promise((resolve) => {
-    let watcher: fs.FSWatcher | undefined;
+    let watcher: FSWatcher | undefined;
     const done = (): void => {
       clearTimeout(timer);
       watcher?.close();

@@ -5,7 +5,7 @@
 //   create, re-reads the file, and publishes rev k only if the file is still at rev n.
 //   A token whose holder died (pid + start time) is skipped, never deleted, so two
 //   writers can never both believe they hold the same token (no ABA on stale locks).
-import fs from 'node:fs';
+import { fs } from '../nodeFs.ts';
 import path from 'node:path';
 import { initialTransition, transition, type AnyStateMachine, type EventFromLogic, type InputFrom } from 'xstate';
 import { LooopError, hasErrno } from '../errors.ts';

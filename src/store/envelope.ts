@@ -1,7 +1,7 @@
 // The versioned envelope every persisted machine lives in. Reading it needs no
 // XState: read-only verbs validate the shape and trust `state` + `context`.
 import path from 'node:path';
-import fs from 'node:fs';
+import { fs } from '../nodeFs.ts';
 import { hasErrno } from '../errors.ts';
 
 export const ENVELOPE_VERSION = 1;

@@ -1,20 +1,16 @@
 // Small, synchronous file primitives. Sync calls keep the hot verbs cheap (no
 // thread-pool hops) and make the ordering of publish steps obvious.
-import fs from 'node:fs';
+import { fs } from '../nodeFs.ts';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { nonce } from '../nonce.ts';
 import { hasErrno } from '../errors.ts';
 
 export const DIR_MODE = 0o700;
 export const FILE_MODE = 0o600;
 
-let counter = 0;
-
 /** A temp name in the same directory: dot-prefixed and `.tmp`-suffixed so listings and watchers skip it. */
 export function tempPathFor(target: string): string {
-  counter += 1;
-  const base = path.basename(target);
-  return path.join(path.dirname(target), `.${base}.${process.pid}.${counter}.${randomBytes(4).toString('hex')}.tmp`);
+  return path.join(path.dirname(target), `.${path.basename(target)}.${nonce()}.tmp`);
 }
 
 export function ensureDir(dir: string): void {

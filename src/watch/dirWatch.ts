@@ -2,6 +2,7 @@
 // wake. A periodic rescan covers events the kernel dropped (inotify overflow is
 // silent in Node), and when no watch can be set up we poll and say so once.
 import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
+import path from 'node:path';
 import type { Env } from '../paths.ts';
 
 export type WakeReason = 'event' | 'rescan' | 'deadline';
@@ -66,16 +67,20 @@ export async function openDirWatch(dirs: readonly string[], options: WatchOption
     timer = setInterval(() => wake('rescan'), envMs(options.env, 'LOOOP_POLL_MS', POLL_MS, 10));
   } else {
     timer = setInterval(() => wake('rescan'), rescanMs);
-    const w = chokidarWatch([...dirs], {
+    const roots = new Set(dirs.map((d) => path.resolve(d)));
+    const w = chokidarWatch([...roots], {
       ignoreInitial: true,
       depth: 0,
-      // We want every raw change at once; our temps end in .tmp and are ignored.
       atomic: false,
       awaitWriteFinish: false,
-      ignored: (p: string) => p.endsWith('.tmp'),
+      // Only the directories themselves: chokidar would otherwise add one inotify watch
+      // per file, and a mailbox with thousands of answers would exhaust the user's
+      // watch limit across many blocked asks. The directory watch still reports every
+      // change inside it as a raw event, which is all a hint needs to be.
+      ignored: (p: string) => !roots.has(path.resolve(p)),
     });
     watcher = w;
-    w.on('all', () => wake('event'));
+    w.on('raw', () => wake('event'));
     await new Promise<void>((resolve) => {
       w.once('ready', resolve);
       w.on('error', (err: unknown) => {
