@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const BIN = path.join(ROOT, 'bin', 'looop.mjs');
+export const BIN = path.join(ROOT, 'bin', 'looop.cjs');
 
 export function tmpDir(label) {
   return fs.mkdtempSync(path.join(os.tmpdir(), `looop-bench-${label}-`));

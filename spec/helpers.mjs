@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const BIN = path.join(ROOT, 'bin', 'looop.mjs');
+export const BIN = path.join(ROOT, 'bin', 'looop.cjs');
 export const FIXTURES = path.join(ROOT, 'fixtures');
 
 /** A fresh data dir under the OS temp dir, removed after the test (unless LOOOP_KEEP_TMP=1). */

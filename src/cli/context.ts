@@ -9,7 +9,7 @@ let cached: Ctx | undefined;
 export function cliContext(): Ctx {
   if (cached !== undefined) return cached;
   const paths = resolvePaths(process.env, process.cwd());
-  const bin = fileURLToPath(new URL('../bin/looop.mjs', import.meta.url));
+  const bin = fileURLToPath(new URL('../bin/looop.cjs', import.meta.url));
   Object.assign(process.env, exportedEnv(paths, bin));
   cached = { paths, env: process.env, now: () => new Date(), warn: warnOnce, bin };
   return cached;
