@@ -3,7 +3,7 @@
 // are data; unusable input or files are LooopErrors.
 import { LooopError } from '../errors.ts';
 import { validateId } from '../ids.ts';
-import { ensureLayout, type Ctx } from '../context.ts';
+import type { Ctx } from '../context.ts';
 import { describeInvalid } from '../store/envelope.ts';
 import { acquireClaim } from '../claims/acquire.ts';
 import { releaseClaim } from '../claims/release.ts';
@@ -15,13 +15,14 @@ export interface ClaimArgs {
   readonly session?: string | undefined;
 }
 
+/** `rev` and `nonce` identify the exact lease written, for callers that audit hand-offs. */
 export type ClaimOutcome =
-  | { readonly kind: 'won'; readonly name: string; readonly holder: string; readonly reclaimedFrom: string | null }
-  | { readonly kind: 'already-owned'; readonly name: string; readonly holder: string }
+  | { readonly kind: 'won'; readonly name: string; readonly holder: string; readonly reclaimedFrom: string | null; readonly rev: number; readonly nonce: string }
+  | { readonly kind: 'already-owned'; readonly name: string; readonly holder: string; readonly rev: number; readonly nonce: string }
   | { readonly kind: 'held'; readonly name: string; readonly holder: string };
 
 export type UnclaimOutcome =
-  | { readonly kind: 'released'; readonly name: string; readonly holder: string; readonly stale: boolean }
+  | { readonly kind: 'released'; readonly name: string; readonly holder: string; readonly stale: boolean; readonly rev: number }
   | { readonly kind: 'not-held'; readonly name: string }
   | { readonly kind: 'refused'; readonly name: string; readonly holder: string };
 
@@ -43,13 +44,12 @@ export async function runClaim(ctx: Ctx, args: ClaimArgs, liveness: HolderLivene
     throw new LooopError('USAGE', `claim ${name}: no session id — pass --session <id> or run inside a worker (where $LOOOP_SESSION_ID is exported)`, { hint: CLAIM_USAGE });
   }
   validateId('session id', owner);
-  ensureLayout(ctx.paths);
   const r = await acquireClaim(ctx, name, owner, liveness);
   switch (r.kind) {
     case 'won':
-      return { kind: 'won', name, holder: owner, reclaimedFrom: r.reclaimedFrom };
+      return { kind: 'won', name, holder: owner, reclaimedFrom: r.reclaimedFrom, rev: r.lease.rev, nonce: r.lease.context.nonce };
     case 'refreshed':
-      return { kind: 'already-owned', name, holder: owner };
+      return { kind: 'already-owned', name, holder: owner, rev: r.lease.rev, nonce: r.lease.context.nonce };
     case 'held':
       return { kind: 'held', name, holder: r.holder };
     case 'invalid':
@@ -66,9 +66,8 @@ export async function runUnclaim(ctx: Ctx, args: ClaimArgs, liveness: HolderLive
   // An empty owner is allowed: it can still clear a claim whose holder is dead.
   const owner = ownerOf(ctx, args.session);
   if (owner !== '') validateId('session id', owner);
-  ensureLayout(ctx.paths);
   const r = await releaseClaim(ctx, name, owner, liveness);
   if (r.kind === 'invalid') throw invalidFile(ctx, 'unclaim', name, r);
-  if (r.kind === 'released') return { kind: 'released', name, holder: r.holder, stale: r.stale };
+  if (r.kind === 'released') return { kind: 'released', name, holder: r.holder, stale: r.stale, rev: r.lease.rev };
   return r;
 }
