@@ -20,9 +20,15 @@ export type ErrorCode =
   | 'NOT_RUNNING'
   | 'SESSION_FAILED'
   | 'HOST_UNRESPONSIVE'
-  | 'CONFIG';
+  | 'CONFIG'
+  | 'FLEET_UNREADABLE';
+
+// Each command is its own bundle, so `instanceof` would see several copies of this
+// class; a registered symbol brand identifies our errors across all of them.
+const BRAND = Symbol.for('looop.error');
 
 export class LooopError extends Error {
+  readonly [BRAND] = true;
   readonly code: ErrorCode;
   readonly hint: string | undefined;
   readonly exitCode: number;
@@ -37,7 +43,7 @@ export class LooopError extends Error {
 }
 
 export function isLooopError(e: unknown): e is LooopError {
-  return e instanceof LooopError;
+  return typeof e === 'object' && e !== null && (e as { [BRAND]?: unknown })[BRAND] === true;
 }
 
 /** True when `e` is a Node system error with the given errno code (ENOENT, EEXIST, …). */

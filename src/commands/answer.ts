@@ -10,6 +10,8 @@ import { updateEntity } from '../store/entityStore.ts';
 import { ASK_KIND, askFile } from '../mailbox/askKind.ts';
 import { ASK_ENTITY } from '../mailbox/askEntity.ts';
 import { answerPath, existingAnswerFiles } from '../mailbox/answerFiles.ts';
+import { ASKER_GONE } from '../mailbox/askSurvey.ts';
+import { isAlive } from '../proc/processIdentity.ts';
 
 export interface AnswerArgs {
   readonly id: string;
@@ -38,7 +40,13 @@ export async function runAnswer(ctx: Ctx, args: AnswerArgs): Promise<AnswerResul
 
   // Judge "unread" from the state before we wrote: a live asker may deliver our answer
   // before our own ANSWER transition lands.
-  const before = rec.envelope.state;
+  let before = rec.envelope.state;
+  const asker = rec.envelope.context.asker;
+  if (before === 'pending' && asker !== null && !isAlive(asker)) {
+    const at = ctx.now().toISOString();
+    await updateEntity(file, ASK_ENTITY, (cur) => (cur.state === 'pending' ? [{ type: 'STRAND' as const, at, reason: ASKER_GONE }] : []), ctx.now);
+    before = 'stranded';
+  }
   const target = answerPath(ctx.paths, id, 'json');
   const body = `${JSON.stringify({ v: 1, answer: text, ts: unixSeconds(ctx.now()) }, null, 2)}\n`;
   if (args.force) {
@@ -68,7 +76,7 @@ export async function runAnswer(ctx: Ctx, args: AnswerArgs): Promise<AnswerResul
   if (before === 'delivered') {
     return { kind: 'recorded-unread', id, text, why: `ask ${id} was already delivered to its worker; this answer will not reach it` };
   }
-  if (state === 'stranded') {
+  if (before === 'stranded' || state === 'stranded') {
     return { kind: 'recorded-unread', id, text, why: `ask ${id} is stranded (its asker is gone); start a fresh worker to act on the answer` };
   }
   return { kind: 'recorded', id, text };

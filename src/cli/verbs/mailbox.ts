@@ -4,7 +4,7 @@ import type { CAC } from 'cac';
 import { cliContext } from '../context.ts';
 import { err, json, logLine, out } from '../io.ts';
 import { list, readStdin, str, usage, words, type Opts } from '../args.ts';
-import { wordsAfter } from '../argv.ts';
+import { optionValue, optionValues, wordsAfter } from '../argv.ts';
 import type { AskView } from '../../mailbox/askRecords.ts';
 
 function askLines(a: AskView, indent = ''): string[] {
@@ -25,14 +25,14 @@ export function registerMailbox(cli: CAC): void {
       const ctx = cliContext();
       const id = str(worker) ?? ctx.env.LOOOP_SESSION_ID ?? '';
       if (id === '') throw usage('ask: no worker id', 'looop ask <worker> --prompt "…" [--ref PATH] [--options a,b]  (or run inside a worker with $LOOOP_SESSION_ID)');
-      const prompt = str(opts.prompt);
+      const prompt = optionValue('prompt');
       if (prompt === undefined) throw usage('ask: missing --prompt', 'looop ask <worker> --prompt "…" [--ref PATH] [--options a,b]');
       const { runAsk } = await import('../../commands/ask.ts');
       const ac = new AbortController();
       for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, () => ac.abort());
       await runAsk(
         ctx,
-        { worker: id, prompt, reference: str(opts.ref) ?? null, options: list(opts.options) },
+        { worker: id, prompt, reference: optionValue('ref') ?? null, options: list(optionValues('options')) },
         { deliver: (text) => out(text), signal: ac.signal },
       );
       return 0;

@@ -1,0 +1,148 @@
+// asks / state / wait: what a client subscribes to.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { FIXTURES, envFor, exitWithin, looop, looopBg, tempDataDir, waitForFile } from './helpers.mjs';
+
+async function pulseStub(t, dir) {
+  const child = spawn(process.execPath, [path.join(FIXTURES, 'pulse-stub.mjs')], { env: envFor(dir), stdio: ['ignore', 'pipe', 'pipe'] });
+  t.after(() => {
+    try {
+      process.kill(child.pid, 'SIGKILL');
+    } catch {}
+  });
+  await new Promise((resolve, reject) => {
+    child.stdout.once('data', resolve);
+    child.once('exit', (c) => reject(new Error(`pulse stub exited ${c}`)));
+  });
+  return child;
+}
+
+/** Resolves when `proc` holds at least `n` inotify watches: its watch is armed. */
+async function armed(proc, n) {
+  const count = () => {
+    let k = 0;
+    for (const fd of fs.readdirSync(`/proc/${proc.child.pid}/fdinfo`)) {
+      try {
+        k += (fs.readFileSync(`/proc/${proc.child.pid}/fdinfo/${fd}`, 'utf8').match(/^inotify wd:/gm) ?? []).length;
+      } catch {}
+    }
+    return k;
+  };
+  const { waitFor } = await import('./helpers.mjs');
+  await waitFor(() => proc.exited !== null || count() >= n, { what: `${n} inotify watches`, describe: () => `${count()} watches, exited=${JSON.stringify(proc.exited)}` });
+}
+
+test('asks lists pending asks (human and --json) and nothing once answered', async (t) => {
+  const dir = tempDataDir(t);
+  assert.equal(looop(dir, ['asks']).stdout, 'no pending asks\n');
+  assert.deepEqual(JSON.parse(looop(dir, ['asks', '--json']).stdout), []);
+  const ask = looopBg(t, dir, ['ask', 'w', '--prompt', 'Which DB?', '--ref', 'reports/db.md', '--options', 'pg', '--options', 'sqlite,mysql']);
+  await waitForFile(path.join(dir, 'asks', 'w-1.json'));
+  const human = looop(dir, ['asks']);
+  assert.equal(human.stdout, '⚑ w-1 (w): Which DB?\n    ref: reports/db.md\n    options: pg, sqlite, mysql\n');
+  const [a] = JSON.parse(looop(dir, ['asks', '--json']).stdout);
+  assert.deepEqual(Object.keys(a).sort(), ['id', 'options', 'prompt', 'reference', 'ts', 'worker']);
+  assert.deepEqual(a.options, ['pg', 'sqlite', 'mysql']);
+  assert.equal(looop(dir, ['answer', 'w-1', 'pg']).code, 0);
+  await exitWithin(ask, 10_000);
+  assert.deepEqual(JSON.parse(looop(dir, ['asks', '--json']).stdout), []);
+});
+
+test('state reports the mailbox, goals, snapshots and the journal', async (t) => {
+  const dir = tempDataDir(t);
+  fs.mkdirSync(path.join(dir, 'goals'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'goals', 'ship.md'), 'ship\n');
+  fs.mkdirSync(path.join(dir, 'snapshots'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'snapshots', 'sensor-today.json'), JSON.stringify({ signal: { date: '2026-11-24' }, detail: { n: 1 } }));
+  fs.writeFileSync(path.join(dir, 'journal.md'), '- 2026-11-24 10:00 first\n- 2026-11-24 10:05 second\n');
+  const ask = looopBg(t, dir, ['ask', 'w', '--prompt', 'q']);
+  await waitForFile(path.join(dir, 'asks', 'w-1.json'));
+  const s = JSON.parse(looop(dir, ['state', '--json']).stdout);
+  assert.equal(s.pulse_alive, false);
+  assert.equal(s.data_dir, dir);
+  assert.deepEqual(s.asks.map((a) => a.id), ['w-1']);
+  assert.deepEqual(s.goals, ['ship']);
+  assert.deepEqual(s.snapshots['sensor-today'].signal, { date: '2026-11-24' });
+  assert.deepEqual(s.journal_tail, ['- 2026-11-24 10:00 first', '- 2026-11-24 10:05 second']);
+  const human = looop(dir, ['state']).stdout;
+  assert.match(human, /^pulse: DOWN {2}· {2}asks: 1 {2}· {2}workers: 0 live \/ 0 {2}· {2}goals: 1$/m);
+  assert.match(human, /⚑ w-1 \(w · just now\): q/);
+  assert.match(human, /sensor-today: {"date":"2026-11-24"}/);
+  process.kill(ask.child.pid, 'SIGKILL');
+});
+
+test('wait returns at once while an ask is pending, for every filter', async (t) => {
+  const dir = tempDataDir(t);
+  looopBg(t, dir, ['ask', 'w', '--prompt', 'q']);
+  await waitForFile(path.join(dir, 'asks', 'w-1.json'));
+  for (const flags of [[], ['--actionable'], ['--only-asks']]) {
+    const r = looop(dir, ['wait', '--json', ...flags]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).changed, ['asks']);
+  }
+});
+
+test('wait exits 2 with pulse-down when no pulse is running', (t) => {
+  const dir = tempDataDir(t);
+  const r = looop(dir, ['wait', '--json']);
+  assert.equal(r.code, 2);
+  assert.deepEqual(JSON.parse(r.stdout).changed, ['pulse-down']);
+  const human = looop(dir, ['wait']);
+  assert.equal(human.code, 2);
+  assert.match(human.stdout, /^changed: pulse-down$/m);
+});
+
+test('wait wakes on a file change (a watch event), naming the category', async (t) => {
+  const dir = tempDataDir(t);
+  await pulseStub(t, dir);
+  const w = looopBg(t, dir, ['wait', '--json']);
+  await armed(w, 6);
+  fs.writeFileSync(path.join(dir, 'goals', 'new.md'), 'a new goal\n');
+  const { code } = await exitWithin(w, 10_000, 'wait to wake on the goal change');
+  assert.equal(code, 0, w.stderr);
+  assert.deepEqual(JSON.parse(w.stdout).changed, ['goals']);
+});
+
+test('wait --only-asks ignores other changes and wakes on a new ask', async (t) => {
+  const dir = tempDataDir(t);
+  await pulseStub(t, dir);
+  const w = looopBg(t, dir, ['wait', '--json', '--only-asks']);
+  await armed(w, 6);
+  fs.writeFileSync(path.join(dir, 'journal.md'), '- entry\n');
+  fs.writeFileSync(path.join(dir, 'goals', 'g.md'), 'g\n');
+  const ask = looopBg(t, dir, ['ask', 'w', '--prompt', 'q']);
+  const { code } = await exitWithin(w, 10_000, 'wait --only-asks to wake on the ask');
+  assert.equal(code, 0, w.stderr);
+  assert.deepEqual(JSON.parse(w.stdout).changed, ['asks']);
+  process.kill(ask.child.pid, 'SIGKILL');
+});
+
+test('wait wakes with exit 2 when the pulse goes down while it waits', async (t) => {
+  const dir = tempDataDir(t);
+  const stub = await pulseStub(t, dir);
+  const w = looopBg(t, dir, ['wait', '--json']);
+  await armed(w, 6);
+  stub.kill('SIGTERM'); // a clean stop removes the lock file: a watch event
+  const { code } = await exitWithin(w, 10_000, 'wait to notice the pulse went down');
+  assert.equal(code, 2);
+  assert.deepEqual(JSON.parse(w.stdout).changed, ['pulse-down']);
+});
+
+test('a blocked wait uses one inotify watch per directory, not per file', async (t) => {
+  const dir = tempDataDir(t);
+  await pulseStub(t, dir);
+  fs.mkdirSync(path.join(dir, 'answers'), { recursive: true });
+  for (let i = 0; i < 200; i++) fs.writeFileSync(path.join(dir, 'answers', `old-${i}.txt`), 'x');
+  const w = looopBg(t, dir, ['wait', '--json']);
+  await armed(w, 6);
+  let k = 0;
+  for (const fd of fs.readdirSync(`/proc/${w.child.pid}/fdinfo`)) {
+    try {
+      k += (fs.readFileSync(`/proc/${w.child.pid}/fdinfo/${fd}`, 'utf8').match(/^inotify wd:/gm) ?? []).length;
+    } catch {}
+  }
+  assert.ok(k <= 8, `wait holds ${k} inotify watches for 6 directories and 200 files`);
+});
