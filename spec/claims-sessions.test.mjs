@@ -70,10 +70,12 @@ test('a claim held by a live worker is refused to others; after `worker kill` it
   assert.equal(lease.context.holder, 'thief');
   assert.deepEqual([lease.context.previous.holder, lease.context.previous.ended], ['holder1', 'reaped']);
 
+  // The killed worker's other claim is reaped; so is the thief's, since 'thief' is no session at all.
   const report = await reapStaleClaims(ctxFor(dir));
   assert.equal(report.skipped, null);
-  assert.deepEqual(report.reaped.map((r) => [r.name, r.holder]), [['repo-reap', 'holder1']]);
+  assert.deepEqual(report.reaped.map((r) => [r.name, r.holder]), [['repo-live', 'thief'], ['repo-reap', 'holder1']]);
   assert.equal(leaseOf(dir, 'repo-reap').state, 'reaped');
+  assert.equal(leaseOf(dir, 'repo-live').state, 'reaped');
 });
 
 test('the claim of a worker whose host was SIGKILLed is reclaimed (the session is dead, not running)', async (t) => {

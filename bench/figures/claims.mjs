@@ -1,0 +1,81 @@
+// 20 processes racing for one claim over 200 rounds: exactly one winner every round,
+// and claim+unclaim cycles per second under that contention.
+//
+// Each round: all 20 long-lived racers are told "go" at once, each answers won/held,
+// the claim file must name the one winner, the winner unclaims, next round. A round is
+// one claim+unclaim cycle, so cycles/s = rounds / elapsed, harness round trips included.
+//
+// Losers must see a *live* holder, or they would rightly reclaim the winner's lease.
+// Holders are real live sessions (`worker start … sleep`) when the session engine is
+// available, judged by the real sessionAlive; otherwise each racer claims as
+// `r-<pid>-<start>` and liveness is that process's pid + start time (the same /proc
+// check a session's host gets). The log says which one ran.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { race } from '../../fixtures/claims/race.mjs';
+import { BIN, envFor, percentile, round, tmpDir } from '../lib.mjs';
+
+export const keys = ['claim_cycles_per_s'];
+
+const RACERS = 20;
+const ROUNDS = Number(process.env.LOOOP_BENCH_CLAIM_ROUNDS ?? 200);
+const TARGET = 300;
+
+function cli(dataDir, args) {
+  return spawnSync(process.execPath, [BIN, ...args], { env: envFor(dataDir, { LOOOP_MAX_WORKERS: String(RACERS + 4) }), encoding: 'utf8' });
+}
+
+/** Starts one idle session per racer; returns their ids, or null (and why) when sessions are unavailable. */
+function startSessions(dataDir) {
+  const ids = [];
+  for (let i = 0; i < RACERS; i++) {
+    const id = `bench-claim-${i}`;
+    const r = cli(dataDir, ['worker', 'start', id, 'claim bench holder', '--command', 'test -f {{prompt_file}} && exec sleep 3600']);
+    if (r.status !== 0) {
+      stopSessions(dataDir, ids);
+      return { ids: null, why: (r.stderr.split('\n')[0] || `exit ${r.status}`).trim() };
+    }
+    ids.push(id);
+  }
+  return { ids, why: '' };
+}
+
+function stopSessions(dataDir, ids) {
+  for (const id of ids) cli(dataDir, ['worker', 'kill', id]);
+}
+
+export async function measure({ log }) {
+  const dataDir = tmpDir('claims');
+  let sessions = [];
+  try {
+    const started = startSessions(dataDir);
+    const mode = started.ids === null ? 'proc' : 'fleet';
+    sessions = started.ids ?? [];
+    log(
+      mode === 'fleet'
+        ? `claims: ${RACERS} racers × ${ROUNDS} rounds, holders are ${RACERS} live sessions (real sessionAlive)`
+        : `claims: ${RACERS} racers × ${ROUNDS} rounds, holders are the racer processes (pid + start time); sessions unavailable: ${started.why}`,
+    );
+    const r = await race({ dataDir, name: 'bench', racers: RACERS, rounds: ROUNDS, mode, sessionIds: sessions, env: envFor(dataDir) });
+    const perSec = (1000 * r.rounds) / r.elapsedMs;
+    const p50 = percentile(r.roundMs, 50);
+    const p99 = percentile(r.roundMs, 99);
+    log(`claims: ${r.rounds} rounds, round p50 ${round(p50, 2)} ms, p99 ${round(p99, 2)} ms, violations ${r.violations.length}`);
+    for (const v of r.violations.slice(0, 5)) log(`claims: VIOLATION ${v}`);
+    const exact = r.violations.length === 0 && r.rounds === ROUNDS;
+    return {
+      claim_cycles_per_s: {
+        value: round(perSec),
+        target: TARGET,
+        unit: '/s',
+        cmp: '≥',
+        ok: exact && perSec >= TARGET,
+        one_winner_every_round: exact,
+        liveness: mode === 'fleet' ? 'sessions' : 'racer processes',
+      },
+    };
+  } finally {
+    stopSessions(dataDir, sessions);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
