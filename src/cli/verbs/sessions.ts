@@ -1,4 +1,148 @@
+// cac wiring for the session verbs. Like the mailbox verbs: normalize cac's loose
+// values, lazily import the command (node-pty and xterm stay out of every other
+// verb's start-up), print, return the exit code.
 import type { CAC } from 'cac';
+import { cliContext } from '../context.ts';
+import { err, json, out, outRaw, useColor } from '../io.ts';
+import { readStdin, str, usage, words, type Opts } from '../args.ts';
+import { outBytes } from '../bytesOut.ts';
+import { clip, renderWorkers } from '../renderWorkers.ts';
 
-/** Session verbs (worker start/kill/list, kill, send, screenshot, attach, log). */
-export function registerSessions(_cli: CAC): void {}
+const START_USAGE = 'looop worker start <id> <prompt…|-> [--command C] [--verify C]';
+
+async function startWorker(id: unknown, promptWords: string[], opts: { command?: string; verify?: string; runner?: string }): Promise<number> {
+  const ctx = cliContext();
+  const prompt = promptWords.length === 0 || (promptWords.length === 1 && promptWords[0] === '-') ? await readStdin() : promptWords.join(' ');
+  if (prompt.trim() === '') throw usage('worker start: missing prompt', START_USAGE);
+  const { runWorkerStart } = await import('../../commands/workerStart.ts');
+  const r = await runWorkerStart(ctx, { id: String(id), prompt, ...opts });
+  out(`start-worker ${r.id}${r.override ? ' (command override)' : ''}`);
+  return 0;
+}
+
+async function kill(id: unknown): Promise<number> {
+  const ctx = cliContext();
+  const { runKill } = await import('../../commands/kill.ts');
+  const r = await runKill(ctx, String(id));
+  out(`killed ${r.id}${r.escalated ? ' (escalated to SIGKILL)' : ''}${r.via === 'direct' ? ' (its host was gone)' : ''}`);
+  if (!r.confirmed) err(`looop: kill ${r.id}: some process of the session survived SIGKILL (it may have left the process group)`);
+  return 0;
+}
+
+export function registerSessions(cli: CAC): void {
+  cli
+    .command('worker start <id> [...prompt]', 'Start a worker: an agent in a detached PTY session (prompt words, or - / nothing for stdin)')
+    .option('--command <cmd>', 'Run this instead of the configured worker_command (must contain {{prompt_file}})')
+    .option('--verify <cmd>', 'A shell command that exits 0 only when the work is truly done')
+    .example('looop worker start fix-ci "make CI green on main"')
+    .example("looop worker start demo hi --command 'bash {{prompt_file}}'")
+    .action(async (id: unknown, prompt: unknown, opts: Opts) =>
+      startWorker(id, words(prompt, opts), { command: str(opts.command), verify: str(opts.verify) }),
+    );
+
+  cli
+    .command('start-session <id> <prompt> [runner]', 'Seed-era alias of `worker start` (runner = a name under "runners" in the config)')
+    .action(async (id: unknown, prompt: unknown, runner: unknown) => startWorker(id, [String(prompt)], { runner: str(runner) }));
+
+  cli.command('worker kill <id>', 'End a worker: its whole process group (SIGHUP, then SIGKILL)').action(kill);
+  cli.command('kill <id>', 'End a session: its whole process group; the record says killed before this returns').action(kill);
+
+  cli
+    .command('worker list', 'The fleet: the pulse, then live workers with their health')
+    .option('--json', 'JSON array')
+    .option('-a, --all', 'Include dead workers')
+    .option('-w, --watch', 'Repaint in place until Ctrl-C')
+    .option('--interval <secs>', 'Repaint period with --watch (default 2)')
+    .action(async (opts: Opts) => {
+      const ctx = cliContext();
+      if (opts.json === true && opts.watch === true) throw usage('worker list: --json and --watch do not mix', 'looop worker list [--json] [-a] [-w [--interval N]]');
+      if (opts.interval !== undefined && opts.watch !== true) throw usage('worker list: --interval needs --watch', 'looop worker list -w --interval N');
+      const { listWorkers } = await import('../../commands/workerList.ts');
+      const all = opts.all === true;
+      if (opts.json === true) {
+        const rows = await listWorkers(ctx, { all });
+        out(json(rows.map(({ verify: _v, ...r }) => r)));
+        return 0;
+      }
+      if (opts.watch !== true) {
+        out(renderWorkers(await listWorkers(ctx, { all }), useColor()));
+        return 0;
+      }
+      const secs = Math.max(1, Number(str(opts.interval) ?? 2) || 2);
+      let previous = 0;
+      for (;;) {
+        const rows = await listWorkers(ctx, { all });
+        const t = ctx.now().toTimeString().slice(0, 8);
+        const cols = process.stdout.columns || 200;
+        const block = [`fleet · ${t}  (refresh ${secs}s — Ctrl-C to stop)`, '', ...renderWorkers(rows, useColor()).split('\n')].map((l) => clip(l, cols));
+        outRaw(`${previous > 0 ? `\x1b[${previous}A\r` : ''}\x1b[J${block.join('\n')}\n`);
+        previous = block.length;
+        await new Promise((r) => setTimeout(r, secs * 1000));
+      }
+    });
+
+  cli
+    .command('send <id> [...text]', 'Type text into a session as keystrokes, then Enter (unless -n)')
+    .option('-n', 'No Enter after the text')
+    .option('--no-newline', 'Same as -n')
+    .example('looop send w1 "yes, continue"')
+    .action(async (id: unknown, text: unknown, opts: Opts) => {
+      const ctx = cliContext();
+      const t = words(text, opts).join(' ');
+      if (t === '') throw usage('send: no text', 'looop send <id> <text…> [-n|--no-newline]');
+      const { runSend } = await import('../../commands/send.ts');
+      const r = await runSend(ctx, String(id), t, !(opts.n === true || opts.newline === false));
+      out(`sent to ${r.id}`);
+      return 0;
+    });
+
+  cli
+    .command('screenshot <id>', 'The screen of a session (live, or after it ended); plain text by default')
+    .alias('ss')
+    .option('--plain', 'Text rows (default)')
+    .option('--ansi', 'Rows with colours (SGR)')
+    .option('--json', 'Object with rows, cols, cursor, text and styled cells')
+    .option('--no-trim', 'Keep trailing blank rows')
+    .action(async (id: unknown, opts: Opts) => {
+      const ctx = cliContext();
+      const picked = (['plain', 'ansi', 'json'] as const).filter((f) => opts[f] === true);
+      if (picked.length > 1) throw usage(`screenshot: --${picked.join(' and --')} are mutually exclusive`, 'looop screenshot <id> [--plain|--ansi|--json] [--no-trim]');
+      const { runScreenshot } = await import('../../commands/screenshot.ts');
+      const r = await runScreenshot(ctx, String(id), picked[0] ?? 'plain', opts.trim !== false);
+      out(typeof r.output === 'string' ? r.output : json(r.output));
+      return 0;
+    });
+
+  cli
+    .command('attach <id>', 'Interactive view of a live session; your keys go to it. Detach: press Ctrl-\\ twice')
+    .example('looop attach w1      # Ctrl-\\ Ctrl-\\ to detach; the session keeps running')
+    .action(async (id: unknown) => {
+      const ctx = cliContext();
+      const { terminalPort } = await import('../terminalPort.ts');
+      const port = terminalPort(String(id));
+      const { runAttach } = await import('../../commands/attach.ts');
+      try {
+        const r = await runAttach(ctx, String(id), port.port);
+        err(r.how === 'detached' ? `[detached from ${String(id)} — reattach with: looop attach ${String(id)}]` : `[session ${String(id)} ended (${r.state})]`);
+        return 0;
+      } finally {
+        port.close();
+      }
+    });
+
+  cli
+    .command('log <id>', "A session's transcript (escape codes stripped unless --raw)")
+    .option('--tail <n>', 'Only the last N lines')
+    .option('-f, --follow', 'Keep printing new output until the session ends')
+    .option('--raw', 'Keep the escape codes, byte for byte')
+    .action(async (id: unknown, opts: Opts) => {
+      const ctx = cliContext();
+      const tailRaw = str(opts.tail);
+      if (tailRaw !== undefined && !/^\d+$/.test(tailRaw)) throw usage('log: --tail needs a whole number', 'looop log <id> [--tail N] [--follow] [--raw]');
+      const { runLog } = await import('../../commands/log.ts');
+      await runLog(ctx, String(id), { tail: tailRaw === undefined ? undefined : Number(tailRaw), follow: opts.follow === true, raw: opts.raw === true }, (c) =>
+        typeof c === 'string' ? outRaw(c) : outBytes(c),
+      );
+      return 0;
+    });
+}

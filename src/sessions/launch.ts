@@ -1,0 +1,136 @@
+// Creating a session: the non-recursive mkdir of sessions/<id> is the id claim
+// (EEXIST = taken), the record is created in `starting`, and the host is spawned
+// detached with its output on host.log — never on our stdout, so
+// `$(looop worker start …)` returns as soon as we do.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { SessionContext } from '../../machines/sessionTypes.ts';
+import type { Ctx } from '../context.ts';
+import { LooopError, hasErrno } from '../errors.ts';
+import { createEntity, updateEntity } from '../store/entityStore.ts';
+import { readEntity, type Envelope } from '../store/envelope.ts';
+import { ensureDir } from '../store/fsio.ts';
+import { ensureMailDirs } from './inbox.ts';
+import { SESSION_ENTITY } from './sessionEntity.ts';
+import { DEFAULT_COLS, DEFAULT_ROWS, SESSION_KIND, sessionFiles, type SessionFiles } from './sessionKind.ts';
+
+export interface LaunchSpec {
+  readonly id: string;
+  /** Shell script run by `bash -c` in the PTY. */
+  readonly command: string;
+  readonly cwd: string;
+  readonly cols?: number;
+  readonly rows?: number;
+}
+
+export interface Launched {
+  readonly envelope: Envelope<SessionContext>;
+  readonly hostPid: number;
+}
+
+const WAIT_MS = 10_000;
+
+export function hostScript(ctx: Ctx): string {
+  return path.resolve(path.dirname(ctx.bin), '..', 'dist', 'host.mjs');
+}
+
+/** Claims sessions/<id> (atomic mkdir). False when the directory already exists. */
+export function claimSessionDir(ctx: Ctx, id: string): boolean {
+  ensureDir(ctx.paths.sessions);
+  try {
+    fs.mkdirSync(sessionFiles(ctx.paths, id).dir, { mode: 0o700 });
+    return true;
+  } catch (e) {
+    if (hasErrno(e, 'EEXIST')) return false;
+    throw e;
+  }
+}
+
+function tail(file: string, bytes: number): string {
+  try {
+    const b = fs.readFileSync(file);
+    return b.subarray(Math.max(0, b.length - bytes)).toString('utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Starts the host for a directory claimed with `claimSessionDir` and waits until
+ * the record leaves `starting` (the host reports the child running, or its failure).
+ */
+export async function launchSession(ctx: Ctx, spec: LaunchSpec): Promise<Launched> {
+  const files = sessionFiles(ctx.paths, spec.id);
+  ensureMailDirs(files);
+  const input = { id: spec.id, command: spec.command, cwd: spec.cwd, cols: spec.cols ?? DEFAULT_COLS, rows: spec.rows ?? DEFAULT_ROWS, createdAt: ctx.now().toISOString() };
+  if (createEntity(files.record, SESSION_ENTITY, input, ctx.now()) === null) {
+    throw new LooopError('ALREADY_RUNNING', `session ${spec.id} was created by another process at the same time`);
+  }
+  const logFd = fs.openSync(files.hostLog, 'a', 0o600);
+  let child;
+  try {
+    child = spawn(process.execPath, [hostScript(ctx), ctx.paths.dataDir, spec.id], {
+      detached: true,
+      stdio: ['ignore', logFd, logFd],
+      cwd: ctx.paths.dataDir,
+      env: process.env,
+    });
+  } finally {
+    fs.closeSync(logFd);
+  }
+  const hostPid = child.pid ?? 0;
+  const hostExit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.once('error', () => undefined);
+  try {
+    const env = await untilStarted(files, hostExit);
+    if (env !== null) return { envelope: env, hostPid };
+    // The host is gone and the record still says `starting`: record why, never leave it there.
+    const why = tail(files.hostLog, 600) || 'the session host exited before starting the command';
+    await updateEntity(files.record, SESSION_ENTITY, (cur) => (cur.state === 'starting' ? [{ type: 'VANISHED' as const, reason: why, at: ctx.now().toISOString() }] : []), ctx.now);
+    throw new LooopError('SESSION_FAILED', `session ${spec.id}: the host failed to start: ${why.split('\n').slice(-3).join(' | ')}`, {
+      hint: `see ${path.relative(ctx.paths.dataDir, files.hostLog)}`,
+    });
+  } finally {
+    child.unref();
+  }
+}
+
+/** Waits (on watch events) for the record to leave `starting`; null when the host died first. */
+function untilStarted(files: SessionFiles, hostExit: Promise<number | null>): Promise<Envelope<SessionContext> | null> {
+  return new Promise((resolve, reject) => {
+    let watcher: fs.FSWatcher | null = null;
+    let fallback: NodeJS.Timeout | undefined;
+    let settled = false;
+    const finish = (v: Envelope<SessionContext> | null, err?: Error): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearInterval(fallback);
+      watcher?.close();
+      if (err !== undefined) reject(err);
+      else resolve(v);
+    };
+    const check = (): boolean => {
+      const r = readEntity(files.record, SESSION_KIND);
+      if (r.kind === 'ok' && r.envelope.state !== 'starting') {
+        finish(r.envelope);
+        return true;
+      }
+      return false;
+    };
+    const timer = setTimeout(() => {
+      if (!check()) finish(null, new LooopError('HOST_UNRESPONSIVE', `the session host did not start within ${WAIT_MS / 1000}s`, { hint: `see ${files.hostLog}` }));
+    }, WAIT_MS);
+    try {
+      watcher = fs.watch(files.dir, () => check());
+    } catch {
+      // No watch on this filesystem: re-read on a short interval instead.
+      fallback = setInterval(check, 50);
+    }
+    void hostExit.then(() => {
+      if (!check()) finish(null);
+    });
+    check();
+  });
+}

@@ -1,0 +1,99 @@
+// Which command a worker runs: a --command override, else `worker_command` from the
+// config file (the built-in default only when there is no config file at all — a
+// broken config is an error, never silently replaced). The prompt path is
+// substituted shell-quoted, and the whole line runs in the data dir.
+import path from 'node:path';
+import type { Ctx } from '../context.ts';
+import { LooopError } from '../errors.ts';
+import { readIfExists } from '../store/fsio.ts';
+
+export const DEFAULT_WORKER_COMMAND = 'claude --dangerously-skip-permissions --model opus "$(cat {{prompt_file}})"';
+const PLACEHOLDER = '{{prompt_file}}';
+
+export interface WorkerTemplate {
+  readonly template: string;
+  /** What to call it in messages: `--command override`, `worker_command` or `runners.<r>`. */
+  readonly label: string;
+  readonly override: boolean;
+}
+
+/** POSIX single quoting: safe for any bytes except NUL. */
+export function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+function readConfig(ctx: Ctx): Record<string, unknown> | null {
+  const file = ctx.paths.configPath;
+  let bytes: Buffer | null;
+  try {
+    bytes = readIfExists(file);
+  } catch (e) {
+    throw new LooopError('CONFIG', `cannot read config ${file}: ${(e as Error).message}`);
+  }
+  if (bytes === null) return null;
+  let o: unknown;
+  try {
+    o = JSON.parse(bytes.toString('utf8'));
+  } catch (e) {
+    throw new LooopError('CONFIG', `cannot parse config ${file}: ${(e as Error).message}`, {
+      hint: 'fix the JSON (or remove the file to use the built-in default), then retry',
+    });
+  }
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new LooopError('CONFIG', `config ${file} is not a JSON object`);
+  return o as Record<string, unknown>;
+}
+
+function nonBlank(v: unknown): string | undefined {
+  return typeof v === 'string' && v.trim() !== '' ? v : undefined;
+}
+
+/** The command template for a worker, from the override, a named runner, or the config. */
+export function workerTemplate(ctx: Ctx, opts: { command?: string; runner?: string }): WorkerTemplate {
+  const override = nonBlank(opts.command);
+  if (override !== undefined) return { template: override, label: '--command override', override: true };
+  const config = readConfig(ctx);
+  if (opts.runner !== undefined) {
+    const runners = config?.runners;
+    const r = typeof runners === 'object' && runners !== null ? (runners as Record<string, unknown>)[opts.runner] : undefined;
+    const cmd = typeof r === 'object' && r !== null ? (nonBlank((r as Record<string, unknown>).worker_command) ?? nonBlank((r as Record<string, unknown>).interactive)) : undefined;
+    if (cmd === undefined) {
+      throw new LooopError('CONFIG', `unknown runner '${opts.runner}'`, { hint: `define runners.${opts.runner}.worker_command in ${ctx.paths.configPath}, or pass --command` });
+    }
+    return { template: cmd, label: `runners.${opts.runner}`, override: false };
+  }
+  if (config === null) return { template: DEFAULT_WORKER_COMMAND, label: 'worker_command', override: false };
+  // `interactive` is the seed-era name of the same key.
+  const cmd = nonBlank(config.worker_command) ?? nonBlank(config.interactive);
+  if (cmd === undefined) {
+    throw new LooopError('CONFIG', `no \`worker_command\` configured in ${ctx.paths.configPath}`, { hint: 'add "worker_command": "… {{prompt_file}} …", or pass --command' });
+  }
+  return { template: cmd, label: 'worker_command', override: false };
+}
+
+/** Checks the raw template, then substitutes the quoted prompt path everywhere. */
+export function substitutePrompt(t: WorkerTemplate, promptFile: string): string {
+  if (t.template.includes('{{model}}') || t.template.includes('{{thinking}}')) {
+    const hint = t.override ? 'bake the value directly into the --command string instead' : 'bake the value into the command instead: re-run `looop init` or edit the config';
+    throw new LooopError('CONFIG', `${t.label} still uses the removed {{model}}/{{thinking}} placeholders`, { hint });
+  }
+  if (!t.template.includes(PLACEHOLDER)) {
+    throw new LooopError('CONFIG', `${t.label} must contain the ${PLACEHOLDER} placeholder (the prompt file is the worker's brief): ${JSON.stringify(t.template)}`);
+  }
+  const q = shellQuote(promptFile);
+  // Pre-quoted placeholders first, so a template that already quotes it is not quoted twice.
+  return t.template.split(`"${PLACEHOLDER}"`).join(q).split(`'${PLACEHOLDER}'`).join(q).split(PLACEHOLDER).join(q);
+}
+
+/** The script the session runs: the worker's identity, the data dir as cwd, then the command. */
+export function launchLine(id: string, dataDir: string, command: string): string {
+  return `export LOOOP_SESSION_ID=${shellQuote(id)}; cd ${shellQuote(dataDir)} && { ${command} ; }`;
+}
+
+/** The runner's name for the contract's cost line: the first word that is not an env assignment. */
+export function runnerLabel(command: string): string {
+  for (const word of command.trim().split(/\s+/)) {
+    if (word === 'env' || /^[A-Za-z_][A-Za-z0-9_]*=/.test(word) || word.startsWith('-')) continue;
+    return path.basename(word.replace(/^["']|["']$/g, '')) || 'runner';
+  }
+  return 'runner';
+}
