@@ -4,7 +4,6 @@
 // the PTY engine. The session host and the test/bench library stay ES modules.
 import { build } from 'esbuild';
 import { readdirSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -44,7 +43,6 @@ const cjs = {
   banner: { js: "var __looop_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
 };
 
-await rm(path.join(root, 'dist'), { recursive: true, force: true });
 await Promise.all([
   build({ ...cjs, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, plugins: [commandsAsFiles] }),
   build({

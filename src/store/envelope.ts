@@ -59,7 +59,7 @@ export function parseEnvelope<C>(file: string, bytes: Buffer, kind: EntityKind<C
   }
   if (typeof o.machine !== 'string') return invalid(file, 'missing "machine"');
   const [name, version] = o.machine.split('@');
-  if (name !== kind.name) return invalid(file, `holds a "${o.machine}" record where a ${kind.name} was expected`);
+  if (name !== kind.name) return invalid(file, `holds a "${o.machine}" record, not a "${machineTag(kind)}" one`);
   if (Number(version) !== kind.version) {
     return invalid(file, `holds ${o.machine}, but this looop knows ${machineTag(kind)}`, Number(version) > kind.version);
   }
