@@ -18,3 +18,4 @@ export { fleetLiveness } from './claims/liveness.ts';
 export { runClaim, runUnclaim } from './commands/claims.ts';
 // The bundle's own XState, so tests restore snapshots with the copy that built the machines.
 export { createActor } from 'xstate';
+export { setup, assign } from 'xstate';

@@ -1,25 +1,15 @@
 // cac wiring for the claim verbs. Agents run these thousands of times, so this file
-// imports nothing at load time; the lease logic is loaded only when a verb runs.
+// imports only what the CLI entry already loads; the lease logic is loaded when a verb runs.
 import type { CAC } from 'cac';
 import { cliContext } from '../context.ts';
 import { err, out } from '../io.ts';
 import { str, type Opts } from '../args.ts';
-import { wordsAfter } from '../argv.ts';
+import { optionValue } from '../argv.ts';
 
-/**
- * The `--session` value exactly as typed. cac coerces option values ("007" → 7,
- * "" → 0), which would change whose lease this is, so read it from the argv.
- */
+/** The `--session` value exactly as typed (cac would turn "007" into 7 and "" into 0). */
 function sessionFlag(opts: Opts): string | undefined {
   if (opts.session === undefined) return undefined;
-  const ws = wordsAfter(0);
-  let value: string | undefined;
-  for (let i = 0; i < ws.length; i++) {
-    const w = ws[i] ?? '';
-    if (w === '--session') value = ws[i + 1] ?? '';
-    else if (w.startsWith('--session=')) value = w.slice('--session='.length);
-  }
-  return value ?? str(opts.session);
+  return optionValue('session') ?? str(opts.session);
 }
 
 export function registerClaims(cli: CAC): void {
