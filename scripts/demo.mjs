@@ -1,0 +1,55 @@
+// `npm run demo`: a worker asks, a human answers from another process, the worker
+// wakes. Real CLI, real files, in a throwaway data dir (or $LOOOP_DATA_DIR).
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const bin = fileURLToPath(new URL('../bin/looop.cjs', import.meta.url));
+const dataDir = process.env.LOOOP_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'looop-demo-'));
+const env = { ...process.env, LOOOP_DATA_DIR: dataDir };
+delete env.LOOOP_SESSION_ID;
+const show = (s) => console.log(process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s);
+const looop = (args) => {
+  show(`$ looop ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`);
+  const r = spawnSync(process.execPath, [bin, ...args], { env, encoding: 'utf8' });
+  process.stdout.write(r.stdout + r.stderr);
+  return r;
+};
+
+console.log(`data dir: ${dataDir}\n`);
+show('# terminal 1 — a worker needs a decision and blocks:');
+show('$ answer=$(looop ask deployer --prompt "Deploy v2 to production?" --options yes,no)');
+const asker = spawn(process.execPath, [bin, 'ask', 'deployer', '--prompt', 'Deploy v2 to production?', '--options', 'yes,no'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+let printed = '';
+asker.stdout.on('data', (d) => (printed += d));
+const asksDir = path.join(dataDir, 'asks');
+const askFile = path.join(asksDir, 'deployer-1.json');
+fs.mkdirSync(asksDir, { recursive: true });
+await new Promise((resolve) => {
+  const w = fs.watch(asksDir, () => {
+    if (fs.existsSync(askFile)) {
+      w.close();
+      resolve();
+    }
+  });
+  if (fs.existsSync(askFile)) {
+    w.close();
+    resolve();
+  }
+});
+
+console.log();
+show('# terminal 2 — a human sees the question and answers it:');
+looop(['asks']);
+looop(['answer', 'deployer-1', 'yes — go ahead, and tag the release']);
+const code = await new Promise((resolve) => asker.on('close', resolve));
+console.log();
+show('# terminal 1 — the ask woke and printed only the answer:');
+console.log(`answer=${JSON.stringify(printed.trim())}  (exit ${code})`);
+console.log();
+show('# the ask record, as a human reads it:');
+console.log(`${fs.readFileSync(askFile, 'utf8').split('\n').slice(0, 6).join('\n')}\n  …`);
+if (process.env.LOOOP_DATA_DIR === undefined) fs.rmSync(dataDir, { recursive: true, force: true });
+process.exit(code === 0 && printed.trim() !== '' ? 0 : 1);
