@@ -19,3 +19,15 @@ export { runClaim, runUnclaim } from './commands/claims.ts';
 // The bundle's own XState, so tests restore snapshots with the copy that built the machines.
 export { createActor } from 'xstate';
 export { setup, assign } from 'xstate';
+// Session engine (tests and the benchmark).
+export { sessionMachine } from '../machines/session.ts';
+export { SESSION_ENTITY } from './sessions/sessionEntity.ts';
+export { SESSION_KIND, sessionFiles } from './sessions/sessionKind.ts';
+export { listFleet, sessionAlive, readSession } from './sessions/fleet.ts';
+export { deliver, requestName } from './sessions/inbox.ts';
+export { MarkerScanner } from './sessions/drainMarker.ts';
+export { AnsiStripper } from './sessions/ansiText.ts';
+export { DetachDetector } from './sessions/detachKey.ts';
+export { pruneSessions, sweepWorkers, reapSession } from './sessions/reap.ts';
+export { replayFrame } from './sessions/replay.ts';
+export { substitutePrompt, launchLine, shellQuote } from './sessions/workerCommand.ts';

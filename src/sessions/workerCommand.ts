@@ -84,9 +84,13 @@ export function substitutePrompt(t: WorkerTemplate, promptFile: string): string 
   return t.template.split(`"${PLACEHOLDER}"`).join(q).split(`'${PLACEHOLDER}'`).join(q).split(PLACEHOLDER).join(q);
 }
 
-/** The script the session runs: the worker's identity, the data dir as cwd, then the command. */
+/**
+ * The script the session runs: the worker's identity, the data dir as cwd, then the
+ * command in a group. The group closes on its own line so a command ending in a
+ * `# comment` cannot comment out the closing brace.
+ */
 export function launchLine(id: string, dataDir: string, command: string): string {
-  return `export LOOOP_SESSION_ID=${shellQuote(id)}; cd ${shellQuote(dataDir)} && { ${command} ; }`;
+  return `export LOOOP_SESSION_ID=${shellQuote(id)}; cd ${shellQuote(dataDir)} && {\n${command}\n}`;
 }
 
 /** The runner's name for the contract's cost line: the first word that is not an env assignment. */

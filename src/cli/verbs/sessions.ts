@@ -109,7 +109,8 @@ export function registerSessions(cli: CAC): void {
       if (picked.length > 1) throw usage(`screenshot: --${picked.join(' and --')} are mutually exclusive`, 'looop screenshot <id> [--plain|--ansi|--json] [--no-trim]');
       const { runScreenshot } = await import('../../commands/screenshot.ts');
       const r = await runScreenshot(ctx, String(id), picked[0] ?? 'plain', opts.trim !== false);
-      out(typeof r.output === 'string' ? r.output : json(r.output));
+      // Exactly one newline after the screen: trailing blank rows (--no-trim) are part of it.
+      outRaw(`${typeof r.output === 'string' ? r.output : json(r.output)}\n`);
       return 0;
     });
 

@@ -1,0 +1,131 @@
+// Helpers for the session tests: start workers through the real CLI, wait on their
+// files (fs.watch with deadlines, never sleeps), and kill whatever a test started
+// by the pids its records name (checked against their start times).
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { looop, waitFor } from './helpers.mjs';
+
+export const sessionDir = (dir, id) => path.join(dir, 'sessions', id);
+export const recordFile = (dir, id) => path.join(sessionDir(dir, id), 'session.json');
+
+export function record(dir, id) {
+  try {
+    return JSON.parse(fs.readFileSync(recordFile(dir, id), 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+function startTicks(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return rest[0] === 'Z' ? null : rest[19];
+  } catch {
+    return null;
+  }
+}
+
+/** True while the process with this pid and start time runs (zombies count as gone). */
+export function running(identity) {
+  return identity !== null && identity !== undefined && startTicks(identity.pid) === identity.start;
+}
+
+/** SIGKILLs every host and child process group a data dir's records name. */
+export function killEverything(dir) {
+  let ids = [];
+  try {
+    ids = fs.readdirSync(path.join(dir, 'sessions'));
+  } catch {
+    return;
+  }
+  for (const id of ids) {
+    const r = record(dir, id);
+    if (r === null) continue;
+    const { host, child } = r.context;
+    if (child !== null) {
+      try {
+        process.kill(-child.pgid, 'SIGKILL');
+      } catch {}
+    }
+    if (running(host)) {
+      try {
+        process.kill(host.pid, 'SIGKILL');
+      } catch {}
+    }
+  }
+}
+
+/** Starts a worker with `worker start --command`; the test kills it at the end. */
+export function startWorker(t, dir, id, command, { env = {}, prompt = `test worker ${id}` } = {}) {
+  t.after(() => killEverything(dir));
+  const r = looop(dir, ['worker', 'start', id, prompt, '--command', command], { env });
+  assert.equal(r.code, 0, `worker start ${id}: exit ${r.code}, stderr: ${r.stderr}`);
+  assert.equal(r.stdout, `start-worker ${id} (command override)\n`);
+  return r;
+}
+
+export async function waitState(dir, id, states, ms = 15_000) {
+  const want = Array.isArray(states) ? states : [states];
+  return waitFor(() => (want.includes(record(dir, id)?.state) ? record(dir, id) : null), {
+    dir: sessionDir(dir, id),
+    ms,
+    what: `session ${id} to be ${want.join(' or ')}`,
+    describe: () => JSON.stringify(record(dir, id)?.state),
+  });
+}
+
+/** The last `bytes` of a file as text ('' when missing). */
+export function tailText(file, bytes = 4096) {
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const size = fs.fstatSync(fd).size;
+      const len = Math.min(bytes, size);
+      const buf = Buffer.alloc(len);
+      fs.readSync(fd, buf, 0, len, size - len);
+      return buf.toString('utf8');
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return '';
+  }
+}
+
+/** Waits until the session's output.log ends with text matching `re` (checked on its tail). */
+export function waitOutput(dir, id, re, ms = 15_000, bytes = 4096) {
+  const file = path.join(sessionDir(dir, id), 'output.log');
+  return waitFor(() => re.test(tailText(file, bytes)), {
+    dir: sessionDir(dir, id),
+    ms,
+    what: `output of ${id} to match ${re}`,
+    describe: () => JSON.stringify(tailText(file, 300)),
+  });
+}
+
+/** Waits until `file` exists and `check(text)` holds. */
+export function waitFileText(file, check, what, ms = 15_000) {
+  const read = () => {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch {
+      return null;
+    }
+  };
+  return waitFor(() => {
+    const s = read();
+    return s !== null && check(s) ? s : null;
+  }, { dir: path.dirname(file), ms, what, describe: () => JSON.stringify(read()?.slice(-300) ?? null) });
+}
+
+/** One request through a host's inbox (the library path the CLI verbs use); resolves with the reply. */
+export async function inboxRequest(lib, dir, id, op) {
+  const files = lib.sessionFiles(lib.paths.resolvePaths({ LOOOP_DATA_DIR: dir }, dir), id);
+  const name = lib.deliver(files, op, true);
+  const reply = path.join(files.outbox, name);
+  const text = await waitFileText(reply, (s) => s.length > 0, `the host's reply to ${op.op}`);
+  fs.rmSync(reply, { force: true });
+  return JSON.parse(text);
+}

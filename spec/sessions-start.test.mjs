@@ -1,0 +1,152 @@
+// `worker start`: everything is checked before anything is created; the prompt
+// file carries the contract; {{prompt_file}} is substituted shell-quoted; the
+// worker runs in the data dir with looop's variables; the CLI returns at once
+// under $(…) and the worker outlives it; live ids are refused, dead ones reaped.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BIN, envFor, exitWithin, looop, tempDataDir } from './helpers.mjs';
+import { killEverything, record, running, startWorker, waitFileText, waitOutput, waitState } from './sessions-helpers.mjs';
+
+const HOLD = 'read -r _'; // keeps a worker alive until it is killed (reads its PTY)
+
+function created(dir) {
+  const list = (d) => (fs.existsSync(path.join(dir, d)) ? fs.readdirSync(path.join(dir, d)) : []);
+  return [...list('sessions'), ...list('prompts'), ...list('verify')];
+}
+
+test('worker start refuses bad ids, the reserved pulse and blank prompts, creating nothing', (t) => {
+  const dir = tempDataDir(t);
+  const cases = [
+    [['../escape', 'x'], /invalid worker id "\.\.\/escape": it contains a path separator/],
+    [['a b', 'x'], /invalid worker id "a b": it contains whitespace/],
+    [['bell\u0007', 'x'], /invalid worker id .*control character/],
+    [['tab\tid', 'x'], /invalid worker id .*whitespace/],
+    [['.hidden', 'x'], /invalid worker id "\.hidden": it starts with a dot/],
+    [['pulse', 'x'], /'pulse' is reserved for the pulse/],
+    [['w1', '   '], /missing prompt/],
+  ];
+  for (const [args, re] of cases) {
+    const r = looop(dir, ['worker', 'start', ...args, '--command', `echo {{prompt_file}}; ${HOLD}`]);
+    assert.equal(r.code, 1, `${JSON.stringify(args)} must be refused: ${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, /^looop: /);
+    assert.match(r.stderr, re);
+    assert.equal(r.stdout, '');
+  }
+  assert.deepEqual(created(dir), [], 'nothing was created by a refusal');
+});
+
+test('the worker command must carry {{prompt_file}}; a broken config file is an error naming it, never a silent default', (t) => {
+  const dir = tempDataDir(t);
+  let r = looop(dir, ['worker', 'start', 'w1', 'task', '--command', 'echo no placeholder']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /--command override must contain the \{\{prompt_file\}\} placeholder/);
+  fs.writeFileSync(path.join(dir, 'config.json'), '{ "worker_command": ');
+  r = looop(dir, ['worker', 'start', 'w1', 'task']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, new RegExp(`cannot parse config ${path.join(dir, 'config.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ worker_command: 'agent --model {{model}} {{prompt_file}}' }));
+  r = looop(dir, ['worker', 'start', 'w1', 'task']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /worker_command still uses the removed \{\{model\}\}/);
+  assert.deepEqual(created(dir), []);
+});
+
+test('the configured worker_command runs in the data dir with the contract, a quoted prompt path and looop variables', async (t) => {
+  // A data dir whose path needs quoting: a space and a single quote.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "looop it's-"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  t.after(() => killEverything(dir));
+  fs.writeFileSync(
+    path.join(dir, 'config.json'),
+    JSON.stringify({ worker_command: `cp "{{prompt_file}}" copy.md && env | grep ^LOOOP_ | sort > env.txt && pwd > cwd.txt && ${HOLD}` }),
+  );
+  const r = looop(dir, ['worker', 'start', 'w1', 'Fix', 'the', '$(dangerous)', 'build'], { env: { LOOOP_DATA_DIR: dir } });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'start-worker w1\n');
+  const env = await waitFileText(path.join(dir, 'env.txt'), (s) => s.includes('LOOOP_SESSION_ID'), 'env.txt from the worker');
+  const prompt = fs.readFileSync(path.join(dir, 'prompts', 'w1.md'), 'utf8');
+  assert.equal(fs.readFileSync(path.join(dir, 'copy.md'), 'utf8'), prompt, 'the worker read the prompt file through the quoted path');
+  assert.match(prompt, /^# ⚑ WORKER CONTRACT/);
+  assert.match(prompt, /"\$LOOOP_BIN" ask w1 --prompt/);
+  assert.match(prompt, /"\$LOOOP_BIN" kill w1/);
+  assert.match(prompt, /"\$LOOOP_BIN" _ <verb>/);
+  assert.match(prompt, /cost session w1 cp <usd>/);
+  assert.ok(prompt.endsWith('---\n\nFix the $(dangerous) build\n'), JSON.stringify(prompt.slice(-60)));
+  assert.equal(fs.readFileSync(path.join(dir, 'cwd.txt'), 'utf8').trim(), dir);
+  for (const line of [`LOOOP_SESSION_ID=w1`, `LOOOP_DATA_DIR=${dir}`, `LOOOP_CLAIMS_DIR=${path.join(dir, 'claims')}`, `LOOOP_REPORTS_DIR=${path.join(dir, 'reports')}`, `LOOOP_CONFIG=${path.join(dir, 'config.json')}`]) {
+    assert.ok(env.split('\n').includes(line), `${line} in ${env}`);
+  }
+  assert.match(env, /^LOOOP_BIN=\/.*looop\.cjs$/m);
+  const rec = record(dir, 'w1');
+  assert.equal(rec.state, 'running');
+  assert.equal(rec.context.cwd, dir);
+});
+
+test('$(looop worker start …) returns at once, the host holds none of its fds, and the worker outlives the CLI', async (t) => {
+  const dir = tempDataDir(t);
+  t.after(() => killEverything(dir));
+  // fd 9 is a copy of the command substitution's pipe without close-on-exec: if the host or
+  // the worker kept it, `$(…)` would wait for the worker to end.
+  const script = `out=$(exec 9>&1; "${process.execPath}" "${BIN}" worker start w1 task --command 'ls -l /proc/self/fd > fds.txt; echo {{prompt_file}} >/dev/null; ${HOLD}'); echo "[$out]"`;
+  const sh = spawn('bash', ['-c', script], { env: envFor(dir), stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = { stdout: '', stderr: '' };
+  sh.stdout.on('data', (d) => (proc.stdout += d));
+  sh.stderr.on('data', (d) => (proc.stderr += d));
+  proc.exit = new Promise((resolve) => sh.on('close', (code) => resolve(code)));
+  const code = await exitWithin(proc, 10_000, '$(looop worker start …) to return while the worker keeps running');
+  assert.equal(code, 0, proc.stderr);
+  assert.equal(proc.stdout, '[start-worker w1 (command override)]\n');
+  const rec = await waitState(dir, 'w1', 'running');
+  assert.ok(running(rec.context.host), 'the host is running after the CLI exited');
+  assert.ok(running({ pid: rec.context.child.pid, start: rec.context.child.start }), 'so is the worker');
+  const ppid = Number(fs.readFileSync(`/proc/${rec.context.host.pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+  assert.notEqual(ppid, sh.pid);
+  // `$(…)` returning already proves nobody holds its pipe; the worker has only its terminal.
+  const fds = await waitFileText(path.join(dir, 'fds.txt'), (s) => s.includes('0 ->'), 'the worker to list its fds');
+  assert.doesNotMatch(fds, /pipe:| 9 -> /, `the worker inherited no pipe:\n${fds}`);
+  const list = JSON.parse(looop(dir, ['worker', 'list', '--json']).stdout);
+  assert.deepEqual(list.map((w) => [w.id, w.state, w.alive, w.health]), [['pulse', 'down', false, 'down'], ['w1', 'running', true, 'busy']]);
+});
+
+test('a live id is refused; a dead id is reaped and reused; the fleet cap counts live workers only', async (t) => {
+  const dir = tempDataDir(t);
+  startWorker(t, dir, 'w1', `echo first-generation {{prompt_file}}; ${HOLD}`);
+  await waitOutput(dir, 'w1', /first-generation/);
+  let r = looop(dir, ['worker', 'start', 'w1', 'again', '--command', `echo {{prompt_file}}; ${HOLD}`]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^looop: worker start w1: session w1 is already running/);
+
+  r = looop(dir, ['worker', 'start', 'w2', 'task', '--command', `echo {{prompt_file}}; ${HOLD}`], { env: { LOOOP_MAX_WORKERS: '1' } });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /1 live workers — at the fleet cap \(LOOOP_MAX_WORKERS=1\)/);
+  assert.equal(fs.existsSync(path.join(dir, 'sessions', 'w2')), false);
+
+  assert.equal(looop(dir, ['kill', 'w1']).code, 0);
+  fs.mkdirSync(path.join(dir, 'tells'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'tells', 'w1-9.json'), JSON.stringify({ v: 1, id: 'w1-9', worker: 'w1', msg: 'stale', ts: 1 }));
+  // The corpse neither counts against the cap nor blocks its id.
+  startWorker(t, dir, 'w1', `echo second-generation {{prompt_file}}; ${HOLD}`, { env: { LOOOP_MAX_WORKERS: '1' } });
+  await waitOutput(dir, 'w1', /second-generation/);
+  const log = fs.readFileSync(path.join(dir, 'sessions', 'w1', 'output.log'), 'utf8');
+  assert.doesNotMatch(log, /first-generation/, 'the old session was reaped, not appended to');
+  assert.equal(fs.existsSync(path.join(dir, 'tells', 'w1-9.json')), false, "the dead generation's tells were discarded");
+});
+
+test('--verify stores the postcondition; start-session is the seed alias with a named runner', async (t) => {
+  const dir = tempDataDir(t);
+  startWorker(t, dir, 'v1', `echo {{prompt_file}}; ${HOLD}`);
+  let r = looop(dir, ['worker', 'start', 'v2', 'task', '--command', `echo {{prompt_file}}; ${HOLD}`, '--verify', 'test -f reports/v2.md']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(fs.readFileSync(path.join(dir, 'verify', 'v2.cmd'), 'utf8'), 'test -f reports/v2.md\n');
+  fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ worker_command: 'unused {{prompt_file}}', runners: { fake: { interactive: `echo runner-fake {{prompt_file}}; ${HOLD}` } } }));
+  r = looop(dir, ['start-session', 's1', 'do it', 'fake']);
+  assert.equal(r.code, 0, r.stderr);
+  await waitOutput(dir, 's1', /runner-fake .*prompts\/s1\.md/);
+  r = looop(dir, ['start-session', 's2', 'do it', 'nosuch']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /unknown runner 'nosuch'/);
+});
