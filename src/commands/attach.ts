@@ -58,9 +58,14 @@ function post(ctx: Ctx, id: string, op: Parameters<typeof postRequest>[2]): void
   }
 }
 
-export async function runAttach(ctx: Ctx, id: string, term: TerminalPort): Promise<AttachOutcome> {
+/** Refuses early (before the terminal is touched) unless the session is live. */
+export function checkAttachable(ctx: Ctx, id: string): void {
   validateId('session id', id);
   requireLive(ctx, id, 'attach');
+}
+
+export async function runAttach(ctx: Ctx, id: string, term: TerminalPort): Promise<AttachOutcome> {
+  checkAttachable(ctx, id);
   const before = readSession(ctx, id);
   const original = before.kind === 'ok' ? { cols: before.envelope.context.cols, rows: before.envelope.context.rows } : null;
   const me = selfIdentity();

@@ -119,9 +119,10 @@ export function registerSessions(cli: CAC): void {
     .example('looop attach w1      # Ctrl-\\ Ctrl-\\ to detach; the session keeps running')
     .action(async (id: unknown) => {
       const ctx = cliContext();
+      const { checkAttachable, runAttach } = await import('../../commands/attach.ts');
+      checkAttachable(ctx, String(id));
       const { terminalPort } = await import('../terminalPort.ts');
       const port = terminalPort(String(id));
-      const { runAttach } = await import('../../commands/attach.ts');
       try {
         const r = await runAttach(ctx, String(id), port.port);
         err(r.how === 'detached' ? `[detached from ${String(id)} — reattach with: looop attach ${String(id)}]` : `[session ${String(id)} ended (${r.state})]`);
