@@ -5,11 +5,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { FIXTURES, looop, readJson, tempDataDir, waitForFile } from './helpers.mjs';
-import { record, startWorker, waitOutput, waitState } from './sessions-helpers.mjs';
+import { FIXTURES, looop, readJson, waitForFile } from './helpers.mjs';
+import { record, startWorker, waitOutput, waitState, sessionsDataDir } from './sessions-helpers.mjs';
 
 test('a contract-following agent claims, asks, gets its answer, reports and kills itself', async (t) => {
-  const dir = tempDataDir(t);
+  const dir = sessionsDataDir(t);
   startWorker(t, dir, 'agent1', `bash ${FIXTURES}/agents/contract-agent.sh {{prompt_file}}`, { prompt: 'Write a colour report.' });
   await waitForFile(path.join(dir, 'asks', 'agent1-1.json'), 15_000);
   const claim = readJson(path.join(dir, 'claims', 'task-agent1.json'));

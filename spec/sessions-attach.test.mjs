@@ -6,8 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { BIN, looop, tempDataDir, waitFor } from './helpers.mjs';
-import { record, startWorker, waitOutput } from './sessions-helpers.mjs';
+import { BIN, looop, waitFor } from './helpers.mjs';
+import { record, startWorker, waitOutput, sessionsDataDir } from './sessions-helpers.mjs';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 
@@ -24,7 +24,7 @@ function waitPane(sock, check, what, ms = 15_000) {
 }
 
 test('attach paints the screen, forwards keys, and restores the terminal on detach', { skip: !hasTmux && 'tmux is not installed' }, async (t) => {
-  const dir = tempDataDir(t);
+  const dir = sessionsDataDir(t);
   startWorker(t, dir, 'a1', `printf '\\033[1;32mbanner\\033[0m line\\n'; while IFS= read -r l; do echo "got: $l"; done # {{prompt_file}}`);
   await waitOutput(dir, 'a1', /banner/);
   const sock = `looop-attach-${process.pid}-${Date.now()}`;
@@ -56,7 +56,7 @@ test('attach paints the screen, forwards keys, and restores the terminal on deta
 });
 
 test('attach ends by itself when the session ends, and refuses sessions that are not running', { skip: !hasTmux && 'tmux is not installed' }, async (t) => {
-  const dir = tempDataDir(t);
+  const dir = sessionsDataDir(t);
   startWorker(t, dir, 'a2', `echo ready; read -r l; echo "bye $l" # {{prompt_file}}`);
   await waitOutput(dir, 'a2', /ready/);
   const sock = `looop-attach2-${process.pid}-${Date.now()}`;

@@ -3,6 +3,7 @@
 // by the pids its records name (checked against their start times).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { looop, waitFor } from './helpers.mjs';
 
@@ -32,7 +33,20 @@ export function running(identity) {
   return identity !== null && identity !== undefined && startTicks(identity.pid) === identity.start;
 }
 
-/** SIGKILLs every host and child process group a data dir's records name. */
+/**
+ * A fresh data dir for session tests. Its sessions are killed BEFORE the dir is
+ * removed (after-hooks run in registration order, and the records name the pids).
+ */
+export function sessionsDataDir(t, label = 'looop-sess') {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${label}-`));
+  t.after(() => {
+    killEverything(dir);
+    if (process.env.LOOOP_KEEP_TMP !== '1') fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return dir;
+}
+
+/** SIGKILLs every host and child process group a data dir's records name (checked against start times). */
 export function killEverything(dir) {
   let ids = [];
   try {
@@ -43,26 +57,43 @@ export function killEverything(dir) {
   for (const id of ids) {
     const r = record(dir, id);
     if (r === null) continue;
-    const { host, child } = r.context;
-    if (child !== null) {
-      try {
-        process.kill(-child.pgid, 'SIGKILL');
-      } catch {}
-    }
-    if (running(host)) {
-      try {
-        process.kill(host.pid, 'SIGKILL');
-      } catch {}
-    }
+    killRecorded(r.context);
   }
 }
 
-/** Starts a worker with `worker start --command`; the test kills it at the end. */
+function killRecorded({ host, child }) {
+  // The group id is only ours while its leader (or a member started after it) is ours.
+  if (child !== null && child !== undefined && (running({ pid: child.pid, start: child.start }) || groupStartedSince(child.pgid, child.start))) {
+    try {
+      process.kill(-child.pgid, 'SIGKILL');
+    } catch {}
+  }
+  if (running(host)) {
+    try {
+      process.kill(host.pid, 'SIGKILL');
+    } catch {}
+  }
+}
+
+function groupStartedSince(pgid, start) {
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(f[2]) === pgid && f[0] !== 'Z' && BigInt(f[19]) >= BigInt(start ?? '0')) return true;
+    } catch {}
+  }
+  return false;
+}
+
+/** Starts a worker with `worker start --command`; the test kills it at the end by its recorded pids. */
 export function startWorker(t, dir, id, command, { env = {}, prompt = `test worker ${id}` } = {}) {
-  t.after(() => killEverything(dir));
   const r = looop(dir, ['worker', 'start', id, prompt, '--command', command], { env });
   assert.equal(r.code, 0, `worker start ${id}: exit ${r.code}, stderr: ${r.stderr}`);
   assert.equal(r.stdout, `start-worker ${id} (command override)\n`);
+  const rec = record(dir, id);
+  if (rec !== null) t.after(() => killRecorded(rec.context));
   return r;
 }
 

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as lib from '../dist/lib.mjs';
-import { FIXTURES, looop, tempDataDir, waitFor } from './helpers.mjs';
-import { record, running, sessionDir, startWorker, waitOutput, waitState } from './sessions-helpers.mjs';
+import { FIXTURES, looop, waitFor } from './helpers.mjs';
+import { record, running, sessionDir, startWorker, waitOutput, waitState, sessionsDataDir } from './sessions-helpers.mjs';
 
 function ctxFor(dir) {
   const env = { LOOOP_DATA_DIR: dir };
@@ -28,7 +28,7 @@ function list(dir, ...args) {
 }
 
 test('kill of a tree whose members ignore SIGHUP escalates, confirms, and records killed before it returns', async (t) => {
-  const dir = tempDataDir(t);
+  const dir = sessionsDataDir(t);
   startWorker(t, dir, 'k1', `bash ${FIXTURES}/agents/hup-proof.sh {{prompt_file}}`);
   await waitOutput(dir, 'k1', /grandchild \d+ leader \d+/);
   const procs = pidsOf(dir, 'k1');
@@ -45,7 +45,7 @@ test('kill of a tree whose members ignore SIGHUP escalates, confirms, and record
 });
 
 test('kill of a well-behaved session needs no escalation; kill refuses the pulse, unknown ids and ended sessions', async (t) => {
-  const dir = tempDataDir(t);
+  const dir = sessionsDataDir(t);
   startWorker(t, dir, 'k2', 'echo up {{prompt_file}}; read -r _');
   await waitOutput(dir, 'k2', /up/);
   let r = looop(dir, ['worker', 'kill', 'k2']);
@@ -67,7 +67,7 @@ test('kill of a well-behaved session needs no escalation; kill refuses the pulse
 });
 
 test('a SIGKILLed host shows as dead, not running; kill then records the end', async (t) => {
-  const dir = tempDataDir(t);
+  const dir = sessionsDataDir(t);
   startWorker(t, dir, 'd1', 'echo up {{prompt_file}}; read -r _');
   await waitOutput(dir, 'd1', /up/);
   const before = record(dir, 'd1');
@@ -85,7 +85,7 @@ test('a SIGKILLed host shows as dead, not running; kill then records the end', a
 });
 
 test('children that outlive a SIGKILLed host are killed by kill (and by prune), found by group and start time', async (t) => {
-  const dir = tempDataDir(t);
+  const dir = sessionsDataDir(t);
   startWorker(t, dir, 'o1', `bash ${FIXTURES}/agents/hup-proof.sh {{prompt_file}}`);
   startWorker(t, dir, 'o2', `bash ${FIXTURES}/agents/hup-proof.sh {{prompt_file}}`);
   await waitOutput(dir, 'o1', /grandchild/);
@@ -112,7 +112,7 @@ test('children that outlive a SIGKILLed host are killed by kill (and by prune), 
 });
 
 test('prune keeps young corpses and live sessions, and never touches an unreadable record; sweepWorkers kills the live ones', async (t) => {
-  const dir = tempDataDir(t);
+  const dir = sessionsDataDir(t);
   startWorker(t, dir, 'live1', 'echo up {{prompt_file}}; read -r _');
   startWorker(t, dir, 'live2', 'echo up {{prompt_file}}; read -r _');
   startWorker(t, dir, 'gone1', 'echo bye {{prompt_file}}');
@@ -128,4 +128,17 @@ test('prune keeps young corpses and live sessions, and never touches an unreadab
   assert.deepEqual(sweep.killed.map((k) => k.id).sort(), ['live1', 'live2']);
   assert.deepEqual(sweep.failed, []);
   assert.deepEqual([record(dir, 'live1').state, record(dir, 'live2').state], ['killed', 'killed']);
+});
+
+test('a host whose session directory is deleted ends its child and itself instead of running orphaned', async (t) => {
+  const dir = sessionsDataDir(t);
+  startWorker(t, dir, 'rm1', 'echo up {{prompt_file}}; read -r _');
+  await waitOutput(dir, 'rm1', /up/);
+  const { host, child } = record(dir, 'rm1').context;
+  fs.rmSync(sessionDir(dir, 'rm1'), { recursive: true, force: true });
+  await waitFor(() => !running(host) && !running({ pid: child.pid, start: child.start }), {
+    ms: 15_000,
+    what: 'the host and its child to end after their directory vanished',
+    describe: () => `host running=${running(host)} child running=${running({ pid: child.pid, start: child.start })}`,
+  });
 });

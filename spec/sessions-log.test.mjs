@@ -5,11 +5,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as lib from '../dist/lib.mjs';
-import { looop, looopBg, exitWithin, tempDataDir, waitFor } from './helpers.mjs';
-import { startWorker, waitOutput } from './sessions-helpers.mjs';
+import { looop, looopBg, exitWithin, waitFor } from './helpers.mjs';
+import { startWorker, waitOutput, sessionsDataDir } from './sessions-helpers.mjs';
 
 test('log strips escapes, --tail keeps the last lines, --raw keeps the bytes', async (t) => {
-  const dir = tempDataDir(t);
+  const dir = sessionsDataDir(t);
   startWorker(t, dir, 'l1', `printf '\\033[31mone\\033[0m\\n\\033]0;title\\007two 日本\\n\\033[2Kthree\\n'; echo done # {{prompt_file}}`);
   await waitOutput(dir, 'l1', /done/);
   let r = looop(dir, ['log', 'l1']);
@@ -30,7 +30,7 @@ test('log strips escapes, --tail keeps the last lines, --raw keeps the bytes', a
 });
 
 test('log --follow prints what arrives and ends when the session ends', async (t) => {
-  const dir = tempDataDir(t);
+  const dir = sessionsDataDir(t);
   startWorker(t, dir, 'l2', `stty -echo; echo start; while IFS= read -r l; do [ "$l" = quit ] && exit 0; printf '\\033[1m%s\\033[0m\\n' "$l"; done # {{prompt_file}}`);
   await waitOutput(dir, 'l2', /start/);
   const f = looopBg(t, dir, ['log', 'l2', '--follow']);

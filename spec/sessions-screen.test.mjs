@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as lib from '../dist/lib.mjs';
-import { FIXTURES, looop, tempDataDir } from './helpers.mjs';
-import { inboxRequest, record, sessionDir, startWorker, waitOutput, waitState } from './sessions-helpers.mjs';
+import { FIXTURES, looop } from './helpers.mjs';
+import { inboxRequest, record, sessionDir, startWorker, waitOutput, waitState, sessionsDataDir } from './sessions-helpers.mjs';
 
 const SCREEN = [
   'RED plain green-bg',
@@ -32,7 +32,7 @@ function json(dir, id) {
 }
 
 test('colours, cursor moves and wide characters, live, from the final frame, and replayed', async (t) => {
-  const dir = tempDataDir(t);
+  const dir = sessionsDataDir(t);
   startWorker(t, dir, 's1', `bash ${FIXTURES}/agents/screen.sh {{prompt_file}}`);
   await waitOutput(dir, 's1', /OVER\x1b\[10;5H$/);
 
@@ -82,7 +82,7 @@ test('colours, cursor moves and wide characters, live, from the final frame, and
 });
 
 test('a resize is recorded with its log offset, so the replay uses the right geometry', async (t) => {
-  const dir = tempDataDir(t);
+  const dir = sessionsDataDir(t);
   startWorker(t, dir, 'r1', `printf 'first line at 80 columns\\n'; read -r _; printf '%s\\n' "$(tput cols)x$(tput lines) after resize"; printf 'wrapped: %s\\n' "$(printf 'x%.0s' $(seq 1 50))"; read -r _ # {{prompt_file}}`);
   await waitOutput(dir, 'r1', /first line at 80 columns/);
   const reply = await inboxRequest(lib, dir, 'r1', { op: 'resize', cols: 40, rows: 10 });
@@ -102,7 +102,7 @@ test('a resize is recorded with its log offset, so the replay uses the right geo
 });
 
 test('a 50 MB flood is shown correctly live, after exit, and replayed — nothing dropped', { timeout: 120_000 }, async (t) => {
-  const dir = tempDataDir(t);
+  const dir = sessionsDataDir(t);
   const flood = path.join(dir, 'flood.txt');
   const fd = fs.openSync(flood, 'w');
   let bytes = 0;

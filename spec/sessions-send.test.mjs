@@ -6,14 +6,14 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as lib from '../dist/lib.mjs';
-import { looop, tempDataDir } from './helpers.mjs';
-import { startWorker, waitFileText, waitOutput } from './sessions-helpers.mjs';
+import { looop } from './helpers.mjs';
+import { startWorker, waitFileText, waitOutput, sessionsDataDir } from './sessions-helpers.mjs';
 
 // Appends every line it reads to recv.txt (in the data dir, its cwd), echo off.
 const RECEIVER = `stty -echo; echo ready; while IFS= read -r l; do printf '%s\\n' "$l" >> recv.txt; done # {{prompt_file}}`;
 
 test('200 pipelined sends arrive in order', async (t) => {
-  const dir = tempDataDir(t);
+  const dir = sessionsDataDir(t);
   startWorker(t, dir, 'r1', RECEIVER);
   await waitOutput(dir, 'r1', /ready/);
   const files = lib.sessionFiles(lib.paths.resolvePaths({ LOOOP_DATA_DIR: dir }, dir), 'r1');
@@ -26,7 +26,7 @@ test('200 pipelined sends arrive in order', async (t) => {
 });
 
 test('send from the CLI: words joined by spaces, Enter unless -n, replies once typed', async (t) => {
-  const dir = tempDataDir(t);
+  const dir = sessionsDataDir(t);
   startWorker(t, dir, 'r2', RECEIVER);
   await waitOutput(dir, 'r2', /ready/);
   let r = looop(dir, ['send', 'r2', 'part', 'one', '-n']);
@@ -40,7 +40,7 @@ test('send from the CLI: words joined by spaces, Enter unless -n, replies once t
 });
 
 test('send refuses the pulse, unknown ids and sessions that are not running', async (t) => {
-  const dir = tempDataDir(t);
+  const dir = sessionsDataDir(t);
   let r = looop(dir, ['send', 'pulse', 'hi']);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^looop: send: 'pulse' is the control loop, not a worker/);

@@ -6,10 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { BIN, envFor, exitWithin, looop, tempDataDir } from './helpers.mjs';
-import { killEverything, record, running, startWorker, waitFileText, waitOutput, waitState } from './sessions-helpers.mjs';
+import { BIN, envFor, exitWithin, looop } from './helpers.mjs';
+import { record, running, startWorker, waitFileText, waitOutput, waitState, sessionsDataDir } from './sessions-helpers.mjs';
 
 const HOLD = 'read -r _'; // keeps a worker alive until it is killed (reads its PTY)
 
@@ -19,7 +18,7 @@ function created(dir) {
 }
 
 test('worker start refuses bad ids, the reserved pulse and blank prompts, creating nothing', (t) => {
-  const dir = tempDataDir(t);
+  const dir = sessionsDataDir(t);
   const cases = [
     [['../escape', 'x'], /invalid worker id "\.\.\/escape": it contains a path separator/],
     [['a b', 'x'], /invalid worker id "a b": it contains whitespace/],
@@ -40,7 +39,7 @@ test('worker start refuses bad ids, the reserved pulse and blank prompts, creati
 });
 
 test('the worker command must carry {{prompt_file}}; a broken config file is an error naming it, never a silent default', (t) => {
-  const dir = tempDataDir(t);
+  const dir = sessionsDataDir(t);
   let r = looop(dir, ['worker', 'start', 'w1', 'task', '--command', 'echo no placeholder']);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /--command override must contain the \{\{prompt_file\}\} placeholder/);
@@ -57,9 +56,7 @@ test('the worker command must carry {{prompt_file}}; a broken config file is an 
 
 test('the configured worker_command runs in the data dir with the contract, a quoted prompt path and looop variables', async (t) => {
   // A data dir whose path needs quoting: a space and a single quote.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "looop it's-"));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  t.after(() => killEverything(dir));
+  const dir = sessionsDataDir(t, "looop it's");
   fs.writeFileSync(
     path.join(dir, 'config.json'),
     JSON.stringify({ worker_command: `cp "{{prompt_file}}" copy.md && env | grep ^LOOOP_ | sort > env.txt && pwd > cwd.txt && ${HOLD}` }),
@@ -87,8 +84,7 @@ test('the configured worker_command runs in the data dir with the contract, a qu
 });
 
 test('$(looop worker start …) returns at once, the host holds none of its fds, and the worker outlives the CLI', async (t) => {
-  const dir = tempDataDir(t);
-  t.after(() => killEverything(dir));
+  const dir = sessionsDataDir(t);
   // fd 9 is a copy of the command substitution's pipe without close-on-exec: if the host or
   // the worker kept it, `$(…)` would wait for the worker to end.
   const script = `out=$(exec 9>&1; "${process.execPath}" "${BIN}" worker start w1 task --command 'ls -l /proc/self/fd > fds.txt; echo {{prompt_file}} >/dev/null; ${HOLD}'); echo "[$out]"`;
@@ -113,7 +109,7 @@ test('$(looop worker start …) returns at once, the host holds none of its fds,
 });
 
 test('a live id is refused; a dead id is reaped and reused; the fleet cap counts live workers only', async (t) => {
-  const dir = tempDataDir(t);
+  const dir = sessionsDataDir(t);
   startWorker(t, dir, 'w1', `echo first-generation {{prompt_file}}; ${HOLD}`);
   await waitOutput(dir, 'w1', /first-generation/);
   let r = looop(dir, ['worker', 'start', 'w1', 'again', '--command', `echo {{prompt_file}}; ${HOLD}`]);
@@ -136,8 +132,19 @@ test('a live id is refused; a dead id is reaped and reused; the fleet cap counts
   assert.equal(fs.existsSync(path.join(dir, 'tells', 'w1-9.json')), false, "the dead generation's tells were discarded");
 });
 
+test('the prompt can come from stdin (`-` or no words)', async (t) => {
+  const dir = sessionsDataDir(t);
+  let r = looop(dir, ['worker', 'start', 'in1', '-', '--command', `echo {{prompt_file}}; ${HOLD}`], { input: 'line one\nline two\n' });
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(fs.readFileSync(path.join(dir, 'prompts', 'in1.md'), 'utf8').endsWith('---\n\nline one\nline two\n'));
+  r = looop(dir, ['worker', 'start', 'in2', '--command', `echo {{prompt_file}}; ${HOLD}`], { input: '   \n' });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /missing prompt/);
+  assert.equal(fs.existsSync(path.join(dir, 'sessions', 'in2')), false);
+});
+
 test('--verify stores the postcondition; start-session is the seed alias with a named runner', async (t) => {
-  const dir = tempDataDir(t);
+  const dir = sessionsDataDir(t);
   startWorker(t, dir, 'v1', `echo {{prompt_file}}; ${HOLD}`);
   let r = looop(dir, ['worker', 'start', 'v2', 'task', '--command', `echo {{prompt_file}}; ${HOLD}`, '--verify', 'test -f reports/v2.md']);
   assert.equal(r.code, 0, r.stderr);

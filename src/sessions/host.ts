@@ -45,6 +45,9 @@ export class Host {
   private resolveExit: (e: ChildExit) => void = () => {};
   readonly childExit = new Promise<ChildExit>((r) => (this.resolveExit = r));
   private finalScreen: Promise<void> | null = null;
+  private markSpawned: () => void = () => {};
+  /** Settles once the spawn was attempted, so a kill that arrives during start-up waits for it. */
+  private readonly spawned = new Promise<void>((r) => (this.markSpawned = r));
   private killing: Promise<GroupKillOutcome> | null = null;
   private resolveRecorded: () => void = () => {};
   /** Resolves once the final state is published (a kill reply must not come earlier). */
@@ -80,6 +83,7 @@ export class Host {
     ensureMailDirs(this.files);
     this.outFd = fs.openSync(this.files.output, 'a', 0o600);
     const failure = await this.spawn();
+    this.markSpawned();
     if (failure !== null) {
       await this.record(() => [{ type: 'SPAWN_FAILED', reason: failure, at: now().toISOString() }]);
       this.log(`spawn failed: ${failure}`);
@@ -100,6 +104,23 @@ export class Host {
       void this.serveInbox(this.watch);
     }
     const exit = await this.childExit;
+    try {
+      await this.recordEnd(exit);
+    } catch (e) {
+      if (fs.existsSync(this.files.dir)) throw e;
+      this.log('the session directory was removed; ended without a final record');
+    }
+    this.resolveRecorded();
+    await this.requests.idle();
+    await this.watch?.close();
+    this.requests.refuseLeftovers();
+    fs.closeSync(this.outFd);
+    this.screen.dispose();
+    return 0;
+  }
+
+  /** The final screen first, then the final state: a reader who sees the end can also see the frame. */
+  private async recordEnd(exit: ChildExit): Promise<void> {
     await this.saveFinalScreen();
     if (this.killing !== null) {
       const k = await this.killing;
@@ -109,13 +130,6 @@ export class Host {
       await this.record((cur) => (cur.state === 'running' ? [{ type: 'EXITED', code: exit.code, signal: exit.signal, at: now().toISOString() }] : []));
       appendEvent(this.files.events, { t: 'exit', offset: this.bytes, at: now().toISOString(), code: exit.code, signal: exit.signal });
     }
-    this.resolveRecorded();
-    await this.requests.idle();
-    await this.watch?.close();
-    this.requests.refuseLeftovers();
-    fs.closeSync(this.outFd);
-    this.screen.dispose();
-    return 0;
   }
 
   private async spawn(): Promise<string | null> {
@@ -184,8 +198,10 @@ export class Host {
   /** Ends the whole process group; idempotent (a second kill waits for the first). */
   kill(graceMs?: number): Promise<GroupKillOutcome> {
     this.killing ??= (async () => {
+      await this.spawned;
       const pgid = this.pty?.pid ?? 0;
-      const outcome = pgid > 0 ? await killGroup(pgid, { graceMs, leaderExit: this.childExit }) : { signal: 'SIGHUP' as const, escalated: false, confirmed: true };
+      if (pgid === 0) return { signal: 'SIGHUP' as const, escalated: false, confirmed: true };
+      const outcome = await killGroup(pgid, { graceMs, leaderExit: this.childExit });
       if (!outcome.confirmed) this.log(`kill: process group ${pgid} still has members after SIGKILL`);
       // node-pty reports the exit only once the PTY closes; every member is gone, so it closes now.
       await this.childExit;
@@ -212,6 +228,12 @@ export class Host {
     this.requests.drain();
     while (!this.requests.closed) {
       await watch.next();
+      // A session whose directory was deleted has no mailbox and no record: end it rather than orphan it.
+      if (!fs.existsSync(this.files.record)) {
+        this.log('the session record was removed; ending the session');
+        void this.kill().catch(() => undefined);
+        return;
+      }
       this.requests.drain();
     }
   }

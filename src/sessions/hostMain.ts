@@ -51,7 +51,7 @@ if (typeof host === 'string') {
 for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
   process.on(sig, () => {
     log(`${sig}: ending the session`);
-    void host.kill();
+    void host.kill().catch((e: unknown) => log(`kill failed: ${String(e)}`));
   });
 }
 host.run().then(

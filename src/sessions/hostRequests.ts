@@ -86,7 +86,12 @@ export class HostRequests {
     } catch (e) {
       reply = { v: 1, ok: false, error: (e as Error).message };
     }
-    if (t.request.reply !== false) publishReply(this.host.files, name, reply);
+    if (t.request.reply === false) return;
+    try {
+      publishReply(this.host.files, name, reply);
+    } catch (e) {
+      this.host.log(`cannot reply to ${name}: ${(e as Error).message}`);
+    }
   }
 
   private async dispatch(req: Request): Promise<unknown> {

@@ -2,6 +2,7 @@
 // empty and records `killed` before it replies); directly when the host is gone or
 // stuck — signal the recorded process group after checking its start time, then
 // record `killed` ourselves. Either way the record says `killed` before we return.
+import fs from 'node:fs';
 import type { SessionContext } from '../../machines/sessionTypes.ts';
 import type { Ctx } from '../context.ts';
 import { LooopError, isLooopError } from '../errors.ts';
@@ -65,6 +66,41 @@ async function killDirect(ctx: Ctx, env: Envelope<SessionContext>): Promise<Kill
   return { id, escalated: o.escalated, confirmed: o.confirmed, via: 'direct' };
 }
 
+const START_WAIT_MS = 10_000;
+
+function readSessionState(ctx: Ctx, id: string): string | null {
+  try {
+    const r = readSession(ctx, id);
+    return r.kind === 'ok' ? r.info.state : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Resolves when `done()` holds, re-checking on changes in `dir`, or after `ms`. */
+function untilRecordChanges(dir: string, done: () => boolean, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    let watcher: fs.FSWatcher | null = null;
+    const finish = (): void => {
+      clearTimeout(timer);
+      clearInterval(fallback);
+      watcher?.close();
+      resolve();
+    };
+    const check = (): void => {
+      if (done()) finish();
+    };
+    const timer = setTimeout(finish, ms);
+    let fallback: NodeJS.Timeout | undefined;
+    try {
+      watcher = fs.watch(dir, check);
+    } catch {
+      fallback = setInterval(check, 50);
+    }
+    check();
+  });
+}
+
 export async function killSession(ctx: Ctx, id: string): Promise<KillResult> {
   const r = readSession(ctx, id);
   if (r.kind === 'absent') throw new LooopError('NOT_FOUND', `kill ${id}: no such session`, { hint: 'list sessions with: looop worker list -a' });
@@ -87,8 +123,10 @@ export async function killSession(ctx: Ctx, id: string): Promise<KillResult> {
       else result = await killDirect(ctx, now.envelope);
     }
   } else if (r.info.alive) {
-    // Still starting: its host has not reported yet. Ask it once it does.
-    throw new LooopError('NOT_RUNNING', `kill ${id}: the session is still starting`, { hint: `retry: looop kill ${id}` });
+    // Still starting: give its host the moment it needs to report, then kill what it reports.
+    await untilRecordChanges(sessionFiles(ctx.paths, id).dir, () => readSessionState(ctx, id) !== 'starting', START_WAIT_MS);
+    if (readSessionState(ctx, id) === 'starting') throw new LooopError('NOT_RUNNING', `kill ${id}: the session is still starting after ${START_WAIT_MS / 1000}s`, { hint: `retry: looop kill ${id}` });
+    return killSession(ctx, id);
   } else {
     result = await killDirect(ctx, r.envelope);
   }
