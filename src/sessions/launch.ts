@@ -137,3 +137,15 @@ function untilStarted(files: SessionFiles, hostExit: Promise<number | null>): Pr
     check();
   });
 }
+
+/**
+ * Claims sessions/<id> and launches it — for sessions other than workers (the pulse's
+ * `up`). Refuses when the directory exists: reap a corpse first (`reapSession`).
+ * Keep `exec` out of the command: the host's drain trap lives in the top shell.
+ */
+export async function startSession(ctx: Ctx, spec: LaunchSpec): Promise<Launched> {
+  if (!claimSessionDir(ctx, spec.id)) {
+    throw new LooopError('ALREADY_RUNNING', `session ${spec.id} already exists`, { hint: `a live one must be killed, a finished one reaped, before ${spec.id} starts again` });
+  }
+  return launchSession(ctx, spec);
+}
