@@ -120,24 +120,39 @@ function tokenPath(file: string, rev: number): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.rev${rev}`);
 }
 
-function readToken(token: string): ProcessIdentity | null {
-  const bytes = readIfExists(token);
-  if (bytes === null) return null;
+// A write token is a symbolic link whose target is the holder's `<pid>:<start time>`:
+// symlink(2) creates the name and its content in one step, so nobody sees a half-made
+// token, and it needs no fsync because a token is never durable state.
+function takeToken(token: string): boolean {
   try {
-    const t = JSON.parse(bytes.toString('utf8')) as { pid?: unknown; start?: unknown };
-    if (typeof t.pid === 'number' && (typeof t.start === 'string' || t.start === null)) return { pid: t.pid, start: t.start };
-  } catch {
-    // A token is written complete (exclusive create of a finished temp); garbage means debris.
+    fs.symlinkSync(`${selfIdentity().pid}:${selfIdentity().start ?? ''}`, token);
+    return true;
+  } catch (e) {
+    if (hasErrno(e, 'EEXIST')) return false;
+    throw e;
   }
-  return { pid: -1, start: null };
+}
+
+/** The token's holder; null when the token is gone; pid -1 for debris nobody can hold. */
+function readToken(token: string): ProcessIdentity | null {
+  let text: string;
+  try {
+    text = fs.readlinkSync(token);
+  } catch (e) {
+    if (hasErrno(e, 'ENOENT')) return null;
+    if (hasErrno(e, 'EINVAL')) return { pid: -1, start: null }; // not a symlink: debris
+    throw e;
+  }
+  const m = /^(\d+):(\d*)$/.exec(text);
+  if (m === null) return { pid: -1, start: null };
+  return { pid: Number(m[1]), start: m[2] === '' ? null : (m[2] ?? null) };
 }
 
 function publish(file: string, observedRev: number, build: (rev: number) => Envelope<unknown>): PublishOutcome {
-  const me = JSON.stringify(selfIdentity());
   const skipped: string[] = [];
   for (let k = observedRev + 1; k <= observedRev + MAX_SKIPS; k++) {
     const token = tokenPath(file, k);
-    if (!createExclusive(token, me)) {
+    if (!takeToken(token)) {
       const holder = readToken(token);
       if (holder === null) return { kind: 'conflict' }; // released just now: re-read
       if (isAlive(holder)) return { kind: 'busy', holder };
@@ -184,7 +199,7 @@ export function removeEntityIfUnchanged(file: string, expected: Buffer): boolean
     return removeIfExists(file);
   }
   const token = tokenPath(file, rev + 1);
-  if (!createExclusive(token, JSON.stringify(selfIdentity()))) return false;
+  if (!takeToken(token)) return false;
   try {
     const cur = readIfExists(file);
     if (cur === null || !cur.equals(expected)) return false;
