@@ -73,3 +73,9 @@ test('attach ends by itself when the session ends, and refuses sessions that are
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^looop: attach a2: the session is not running \(exited 0\)/);
 });
+
+test('attach --help documents the detach key', (t) => {
+  const r = looop(sessionsDataDir(t), ['attach', '--help']);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /Detach: press Ctrl-\\ twice/);
+});

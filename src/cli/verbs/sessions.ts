@@ -116,6 +116,7 @@ export function registerSessions(cli: CAC): void {
 
   cli
     .command('attach <id>', 'Interactive view of a live session; your keys go to it. Detach: press Ctrl-\\ twice')
+    .usage('attach <id>\n\n  Shows the live screen of session <id> and types your keys into it (the session takes\n  your terminal size while you are attached).\n  Detach: press Ctrl-\\ twice. A single Ctrl-\\ followed by any other key is passed through.\n  On detach the terminal is restored and the session keeps running.')
     .example('looop attach w1      # Ctrl-\\ Ctrl-\\ to detach; the session keeps running')
     .action(async (id: unknown) => {
       const ctx = cliContext();
