@@ -89,3 +89,15 @@ test('corrupt, unknown-version, wrong-type and hostile records are reported once
   assert.equal(looop(dir, ['answer', 'good-1', 'yes']).code, 0);
   process.kill(ask.child.pid, 'SIGKILL');
 });
+
+test('temp files left by a killed writer are swept; a live writer’s temps are kept', (t) => {
+  const dir = tempDataDir(t);
+  fs.mkdirSync(path.join(dir, 'asks'), { recursive: true });
+  const dead = path.join(dir, 'asks', '.w-1.json.4194000.1.deadbeef.tmp');
+  const live = path.join(dir, 'asks', `.w-2.json.${process.pid}.1.cafe.tmp`);
+  fs.writeFileSync(dead, 'half');
+  fs.writeFileSync(live, 'in flight');
+  assert.equal(looop(dir, ['asks']).code, 0);
+  assert.equal(fs.existsSync(dead), false, 'debris of a dead writer is removed');
+  assert.equal(fs.existsSync(live), true, 'a live writer’s temp is left alone');
+});

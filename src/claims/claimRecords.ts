@@ -1,7 +1,7 @@
 // Read-only view of claims/ (no XState): for sensors, `state` and completions.
 import type { Ctx } from '../context.ts';
 import { readEntity } from '../store/envelope.ts';
-import { listJsonStems } from '../store/fsio.ts';
+import { listJsonStems, sweepDeadTemps } from '../store/fsio.ts';
 import type { ClaimContext, ClaimState } from '../../machines/claimTypes.ts';
 import { CLAIM_KIND, claimFile } from './claimKind.ts';
 
@@ -29,6 +29,7 @@ export interface ClaimListing {
 export function listClaims(ctx: Ctx): ClaimListing {
   const claims: ClaimView[] = [];
   const invalid: InvalidClaim[] = [];
+  sweepDeadTemps(ctx.paths.claims);
   for (const name of listJsonStems(ctx.paths.claims)) {
     const r = readEntity(claimFile(ctx.paths, name), CLAIM_KIND);
     if (r.kind === 'ok') claims.push({ name, state: r.envelope.state as ClaimState, rev: r.envelope.rev, context: r.envelope.context });

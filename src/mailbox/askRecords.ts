@@ -1,6 +1,6 @@
 import type { AskContext, AskInput } from '../../machines/askTypes.ts';
 import { LooopError } from '../errors.ts';
-import { listDir } from '../store/fsio.ts';
+import { listDir, sweepDeadTemps } from '../store/fsio.ts';
 import { describeInvalid, readEntity, type Envelope } from '../store/envelope.ts';
 import type { Ctx } from '../context.ts';
 import type { Paths } from '../paths.ts';
@@ -48,6 +48,7 @@ export function nextAskNumber(paths: Paths, worker: string): number {
 export async function createAskRecord(ctx: Ctx, input: Omit<AskInput, 'id'>): Promise<Envelope<AskContext>> {
   const { createEntity } = await import('../store/entityStore.ts');
   const { ASK_ENTITY } = await import('./askEntity.ts');
+  sweepDeadTemps(ctx.paths.asks);
   for (let attempt = 0; attempt < 20; attempt++) {
     const id = `${input.worker}-${nextAskNumber(ctx.paths, input.worker)}`;
     const env = createEntity(askFile(ctx.paths, id), ASK_ENTITY, { ...input, id }, ctx.now());
@@ -61,7 +62,9 @@ export async function createAskRecord(ctx: Ctx, input: Omit<AskInput, 'id'>): Pr
 /** Every readable ask record, oldest first; unreadable ones are reported once and skipped. */
 export function readAllAsks(ctx: Ctx): Envelope<AskContext>[] {
   const out: Envelope<AskContext>[] = [];
-  for (const name of listDir(ctx.paths.asks)) {
+  const names = listDir(ctx.paths.asks);
+  sweepDeadTemps(ctx.paths.asks, names);
+  for (const name of names) {
     if (name.startsWith('.') || !name.endsWith('.json')) continue;
     const r = readEntity(`${ctx.paths.asks}/${name}`, ASK_KIND);
     if (r.kind === 'ok') out.push(r.envelope);

@@ -3,6 +3,7 @@
 import { fs } from '../nodeFs.ts';
 import path from 'node:path';
 import { nonce } from '../nonce.ts';
+import { identityOf } from '../proc/processIdentity.ts';
 import { hasErrno } from '../errors.ts';
 
 export const DIR_MODE = 0o700;
@@ -114,4 +115,23 @@ export function removeIfExists(file: string): boolean {
     if (hasErrno(e, 'ENOENT')) return false;
     throw e;
   }
+}
+
+// `.<name>.<pid>.<counter>.<hex>.tmp`, as tempPathFor makes them.
+const TEMP_NAME = /^\..+\.(\d+)\.\d+\.[0-9a-f]+\.tmp$/;
+
+/**
+ * Removes temp files whose writer is gone (killed between writing and publishing).
+ * They are never published records, so removing them loses nothing.
+ */
+export function sweepDeadTemps(dir: string, names: readonly string[] = listDir(dir)): number {
+  let removed = 0;
+  for (const name of names) {
+    const m = TEMP_NAME.exec(name);
+    if (m === null) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || identityOf(pid) !== null) continue;
+    if (removeIfExists(path.join(dir, name))) removed += 1;
+  }
+  return removed;
 }
