@@ -10,10 +10,15 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const BIN = path.join(ROOT, 'bin', 'looop.cjs');
 export const FIXTURES = path.join(ROOT, 'fixtures');
 
-/** A fresh data dir under the OS temp dir, removed after the test (unless LOOOP_KEEP_TMP=1). */
+/**
+ * A fresh data dir under the OS temp dir, removed after the test (unless LOOOP_KEEP_TMP=1).
+ * Any session the test left running is killed first, by the pids its record names.
+ */
 export function tempDataDir(t, label = 'looop') {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${label}-`));
-  t.after(() => {
+  t.after(async () => {
+    const { killEverything } = await import('./sessions-helpers.mjs');
+    killEverything(dir);
     if (process.env.LOOOP_KEEP_TMP !== '1') fs.rmSync(dir, { recursive: true, force: true });
   });
   return dir;
