@@ -8,7 +8,8 @@
 // The gate is a symbolic link whose target is the holder's `<pid>:<start time>`:
 // symlink(2) creates the name and its content in one atomic step, so nobody ever
 // sees a half-written gate, and it needs no fsync because it is never durable state.
-import fs from 'node:fs';
+import type { FSWatcher } from 'node:fs';
+import { fs } from '../nodeFs.ts';
 import path from 'node:path';
 import { hasErrno } from '../errors.ts';
 import { isAlive, selfIdentity, type ProcessIdentity } from '../proc/processIdentity.ts';
@@ -93,7 +94,7 @@ export function gateOpened(file: string, maxMs: number): Promise<void> {
   const name = gateName(file);
   const gate = path.join(dir, name);
   return new Promise((resolve) => {
-    let watcher: fs.FSWatcher | undefined;
+    let watcher: FSWatcher | undefined;
     const done = (): void => {
       clearTimeout(timer);
       watcher?.close();

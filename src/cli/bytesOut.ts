@@ -1,6 +1,6 @@
 // Raw bytes to stdout (attach mirroring, `log --raw`): io.ts handles text, and a
 // terminal transcript must reach the terminal byte for byte.
-import fs from 'node:fs';
+import { fs } from '../nodeFs.ts';
 
 export function outBytes(buf: Uint8Array): void {
   let off = 0;

@@ -1,7 +1,7 @@
 // `worker list`: the pulse first, then workers by id, each with a health verdict
 // (reference §7.6): dead, waiting-ask, stuck (silent past the threshold) or busy.
 // Unknown idleness counts as busy: never call a worker stuck without evidence.
-import fs from 'node:fs';
+import { fs } from '../nodeFs.ts';
 import path from 'node:path';
 import type { Ctx } from '../context.ts';
 import { unixSeconds } from '../context.ts';

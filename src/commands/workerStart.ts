@@ -1,6 +1,7 @@
 // `worker start`: validate everything first (reference §7.2 order), then create:
 // reap a dead predecessor, store verify, write the prompt, claim the id, launch.
-import fs from 'node:fs';
+import type { Stats } from 'node:fs';
+import { fs } from '../nodeFs.ts';
 import path from 'node:path';
 import type { Ctx } from '../context.ts';
 import { ensureLayout } from '../context.ts';
@@ -97,7 +98,7 @@ export async function runWorkerStart(ctx: Ctx, input: WorkerStartInput): Promise
 /** A sessions/<id> directory without a record: an interrupted start. Old ones are debris. */
 function clearRecordlessDir(ctx: Ctx, id: string): void {
   const files = sessionFiles(ctx.paths, id);
-  let st: fs.Stats;
+  let st: Stats;
   try {
     st = fs.statSync(files.dir);
   } catch {

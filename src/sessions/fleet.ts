@@ -1,7 +1,7 @@
 // The fleet as read from sessions/*/session.json: plain reads, no XState, because
 // the claim and tell paths call it. Liveness is derived here (host pid + start
 // time); the `dead` label covers hosts that vanished without a final record.
-import fs from 'node:fs';
+import { fs } from '../nodeFs.ts';
 import path from 'node:path';
 import type { Ctx } from '../context.ts';
 import { LooopError, hasErrno } from '../errors.ts';

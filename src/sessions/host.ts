@@ -2,7 +2,7 @@
 // session's record once it runs. It owns the PTY child, appends every output byte
 // to output.log, keeps the emulated screen, serves inbox requests one at a time
 // in name order, and at exit saves the final screen before the final record.
-import fs from 'node:fs';
+import { fs } from '../nodeFs.ts';
 import { randomBytes } from 'node:crypto';
 import type { IPty } from 'node-pty';
 import type { SessionContext, SessionEvent } from '../../machines/sessionTypes.ts';

@@ -2,7 +2,7 @@
 // detached by `worker start` with stdout/stderr on the session's host.log.
 // Like the CLI's main, this is a process boundary: it may write to its own log
 // and exit; everything else lives in host.ts.
-import fs from 'node:fs';
+import { fs } from '../nodeFs.ts';
 import { resolvePaths } from '../paths.ts';
 import { prepareHost } from './host.ts';
 

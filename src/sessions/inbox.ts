@@ -2,7 +2,7 @@
 // writes inbox/tmp/<name> and renames it into inbox/new/<name> (so the host never
 // parses half a request); the host handles new/ one request at a time in name
 // order and publishes its reply atomically as outbox/<name>.
-import fs from 'node:fs';
+import { fs } from '../nodeFs.ts';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { hasErrno } from '../errors.ts';

@@ -2,7 +2,8 @@
 // empty and records `killed` before it replies); directly when the host is gone or
 // stuck — signal the recorded process group after checking its start time, then
 // record `killed` ourselves. Either way the record says `killed` before we return.
-import fs from 'node:fs';
+import type { FSWatcher } from 'node:fs';
+import { fs } from '../nodeFs.ts';
 import type { SessionContext } from '../../machines/sessionTypes.ts';
 import type { Ctx } from '../context.ts';
 import { LooopError, isLooopError } from '../errors.ts';
@@ -80,7 +81,7 @@ function readSessionState(ctx: Ctx, id: string): string | null {
 /** Resolves when `done()` holds, re-checking on changes in `dir`, or after `ms`. */
 function untilRecordChanges(dir: string, done: () => boolean, ms: number): Promise<void> {
   return new Promise((resolve) => {
-    let watcher: fs.FSWatcher | null = null;
+    let watcher: FSWatcher | null = null;
     const finish = (): void => {
       clearTimeout(timer);
       clearInterval(fallback);

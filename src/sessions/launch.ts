@@ -3,7 +3,8 @@
 // detached with its output on host.log — never on our stdout, so
 // `$(looop worker start …)` returns as soon as we do.
 import { spawn } from 'node:child_process';
-import fs from 'node:fs';
+import type { FSWatcher } from 'node:fs';
+import { fs } from '../nodeFs.ts';
 import path from 'node:path';
 import type { SessionContext } from '../../machines/sessionTypes.ts';
 import type { Ctx } from '../context.ts';
@@ -102,7 +103,7 @@ export async function launchSession(ctx: Ctx, spec: LaunchSpec): Promise<Launche
 /** Waits (on watch events) for the record to leave `starting`; null when the host died first. */
 function untilStarted(files: SessionFiles, hostExit: Promise<number | null>): Promise<Envelope<SessionContext> | null> {
   return new Promise((resolve, reject) => {
-    let watcher: fs.FSWatcher | null = null;
+    let watcher: FSWatcher | null = null;
     let fallback: NodeJS.Timeout | undefined;
     let settled = false;
     const finish = (v: Envelope<SessionContext> | null, err?: Error): void => {

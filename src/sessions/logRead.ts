@@ -1,7 +1,8 @@
 // Reading output.log without loading it whole: the tail is found by scanning
 // backwards in blocks, and following reads only what was appended, waking on
 // watch events (a slow re-check covers dropped events and notices the end).
-import fs from 'node:fs';
+import type { FSWatcher } from 'node:fs';
+import { fs } from '../nodeFs.ts';
 import type { Ctx } from '../context.ts';
 import { hasErrno } from '../errors.ts';
 import { readSession } from './fleet.ts';
@@ -85,7 +86,7 @@ export function followLog(ctx: Ctx, id: string, offset: number, onBytes: (b: Buf
   const files = sessionFiles(ctx.paths, id);
   let off = offset;
   let stopped = false;
-  let watcher: fs.FSWatcher | null = null;
+  let watcher: FSWatcher | null = null;
   let timer: NodeJS.Timeout | undefined;
   let finish: () => void = () => {};
   const done = new Promise<void>((r) => (finish = r));

@@ -2,7 +2,7 @@
 // Removing one kills whatever it left running (after checking start times), then
 // runs the id's generation hygiene — a new worker with the same id must not
 // inherit undelivered tells or a stale verify obligation.
-import fs from 'node:fs';
+import { fs } from '../nodeFs.ts';
 import path from 'node:path';
 import type { Ctx } from '../context.ts';
 import { PULSE_ID } from '../ids.ts';

@@ -2,7 +2,7 @@
 // output.log is streamed through a fresh emulator at the geometry recorded for
 // each stretch of the log. Chunks are read one at a time and each write is
 // awaited, so memory stays bounded whatever the log size.
-import fs from 'node:fs';
+import { fs } from '../nodeFs.ts';
 import { renderFrame, type Frame } from './frame.ts';
 import { readGeometry, type Geometry } from './sessionEvents.ts';
 import type { SessionFiles } from './sessionKind.ts';

@@ -2,7 +2,8 @@
 // watch on outbox/, deliver, and wait for the reply file. Watch events are the fast
 // path; a slower re-check of the host's liveness makes a dead host fail fast
 // instead of running into the deadline.
-import fs from 'node:fs';
+import type { FSWatcher } from 'node:fs';
+import { fs } from '../nodeFs.ts';
 import type { Ctx } from '../context.ts';
 import { LooopError } from '../errors.ts';
 import { readSession } from './fleet.ts';
@@ -32,7 +33,7 @@ export async function hostRequest(ctx: Ctx, id: string, op: RequestOp, verb: str
   requireLive(ctx, id, verb);
   const files = sessionFiles(ctx.paths, id);
   const timeoutMs = options.timeoutMs ?? 5000;
-  let watcher: fs.FSWatcher | null = null;
+  let watcher: FSWatcher | null = null;
   let wake: (() => void) | null = null;
   try {
     watcher = fs.watch(files.outbox, () => wake?.());

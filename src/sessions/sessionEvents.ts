@@ -1,6 +1,6 @@
 // events.jsonl: what an offline replay needs to know that output.log cannot say —
 // the geometry in force from each log offset on — plus lifecycle marks for humans.
-import fs from 'node:fs';
+import { fs } from '../nodeFs.ts';
 import { readIfExists } from '../store/fsio.ts';
 
 export type SessionLogEvent =
