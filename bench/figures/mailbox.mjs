@@ -54,15 +54,11 @@ async function waitRound(dataDir, n) {
   return t1 - t0;
 }
 
-function meanRunMs(cmd, args, env, runs) {
-  let total = 0;
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    const r = spawnSync(cmd, args, { env, stdio: 'ignore' });
-    total += performance.now() - t0;
-    if (r.status !== 0) throw new Error(`bench: ${args.join(' ')} exited ${r.status}`);
-  }
-  return total / runs;
+function runMs(cmd, args, env) {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { env, stdio: 'ignore' });
+  if (r.status !== 0) throw new Error(`bench: ${args.join(' ')} exited ${r.status}`);
+  return performance.now() - t0;
 }
 
 export async function measure({ log }) {
@@ -86,15 +82,18 @@ export async function measure({ log }) {
       stub.kill('SIGTERM');
     }
 
-    log('cold start: 30 × `looop asks --json` vs 30 × `node -e 0`');
+    log('cold start: median of 30 × `looop asks --json` vs 30 × `node -e 0`, interleaved');
     const env = envFor(dataDir);
-    meanRunMs(process.execPath, ['-e', '0'], env, 3);
-    let cli = 0;
-    let bare = 0;
-    for (let i = 0; i < 5; i++) {
-      bare += meanRunMs(process.execPath, ['-e', '0'], env, 6);
-      cli += meanRunMs(process.execPath, [BIN, 'asks', '--json'], env, 6);
+    // Interleaved runs and medians, so a busy machine slows both sides alike.
+    const bareRuns = [];
+    const cliRuns = [];
+    runMs(process.execPath, ['-e', '0'], env);
+    for (let i = 0; i < 30; i++) {
+      bareRuns.push(runMs(process.execPath, ['-e', '0'], env));
+      cliRuns.push(runMs(process.execPath, [BIN, 'asks', '--json'], env));
     }
+    const bare = percentile(bareRuns, 50);
+    const cli = percentile(cliRuns, 50);
     const p50 = percentile(wakes, 50);
     const p99 = percentile(wakes, 99);
     const base50 = percentile(polls, 50);
