@@ -117,3 +117,24 @@ export function waitForFile(file, ms = 10_000) {
 export function readJson(file) {
   return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
+
+/** Wake-ups (voluntary context switches) and CPU ticks a live process has used so far. */
+export function processCost(pid) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const wakeups = Number(/^voluntary_ctxt_switches:\s+(\d+)$/m.exec(status)?.[1]);
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { wakeups, ticks: Number(f[11]) + Number(f[12]) };
+}
+
+/**
+ * What an idle process costs over a measurement window. This is not coordination:
+ * the window is the thing measured, and nothing waits on its outcome.
+ */
+export async function idleCost(pid, windowMs) {
+  const { setTimeout: windowOf } = await import('node:timers/promises');
+  const before = processCost(pid);
+  await windowOf(windowMs);
+  const after = processCost(pid);
+  return { wakeups: after.wakeups - before.wakeups, ticks: after.ticks - before.ticks };
+}

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { FIXTURES, envFor, exitWithin, looop, looopBg, tempDataDir, waitForFile } from './helpers.mjs';
+import { BIN, FIXTURES, envFor, exitWithin, looop, looopBg, tempDataDir, waitForFile } from './helpers.mjs';
 
 async function pulseStub(t, dir) {
   const child = spawn(process.execPath, [path.join(FIXTURES, 'pulse-stub.mjs')], { env: envFor(dir), stdio: ['ignore', 'pipe', 'pipe'] });
@@ -145,4 +145,16 @@ test('a blocked wait uses one inotify watch per directory, not per file', async 
     } catch {}
   }
   assert.ok(k <= 8, `wait holds ${k} inotify watches for 6 directories and 200 files`);
+});
+
+test('a blocked wait uses no CPU while idle: it wakes only for the rare rescan', async (t) => {
+  const dir = tempDataDir(t);
+  await pulseStub(t, dir);
+  const w = looopBg(t, dir, ['wait', '--json']);
+  await armed(w, 6);
+  const { idleCost } = await import('./helpers.mjs');
+  const cost = await idleCost(w.child.pid, 2000);
+  assert.equal(w.exited, null, 'wait is still blocked');
+  assert.ok(cost.wakeups <= 8, `a blocked wait woke ${cost.wakeups} times in 2 s`);
+  assert.ok(cost.ticks <= 2, `a blocked wait used ${cost.ticks} CPU ticks in 2 s`);
 });
