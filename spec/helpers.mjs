@@ -10,16 +10,30 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const BIN = path.join(ROOT, 'bin', 'looop.cjs');
 export const FIXTURES = path.join(ROOT, 'fixtures');
 
+const leftovers = new Set();
+process.on('exit', () => {
+  for (const dir of leftovers) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 /**
  * A fresh data dir under the OS temp dir, removed after the test (unless LOOOP_KEEP_TMP=1).
  * Any session the test left running is killed first, by the pids its record names.
+ * After-hooks run in registration order, so a process the test started later may still
+ * be writing here: whatever cannot be removed now is removed when the test file exits.
  */
 export function tempDataDir(t, label = 'looop') {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${label}-`));
+  if (process.env.LOOOP_KEEP_TMP === '1') return dir;
+  leftovers.add(dir);
   t.after(async () => {
     const { killEverything } = await import('./sessions-helpers.mjs');
     killEverything(dir);
-    if (process.env.LOOOP_KEEP_TMP !== '1') fs.rmSync(dir, { recursive: true, force: true });
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+      leftovers.delete(dir);
+    } catch {
+      // still in use by a process a later hook stops; removed at exit
+    }
   });
   return dir;
 }
