@@ -7,6 +7,7 @@ import { err, json, out, outRaw, useColor } from '../io.ts';
 import { readStdin, str, usage, words, type Opts } from '../args.ts';
 import { outBytes } from '../bytesOut.ts';
 import { clip, renderWorkers } from '../renderWorkers.ts';
+import { optionValue } from '../argv.ts';
 
 const START_USAGE = 'looop worker start <id> <prompt…|-> [--command C] [--verify C]';
 
@@ -37,7 +38,7 @@ export function registerSessions(cli: CAC): void {
     .example('looop worker start fix-ci "make CI green on main"')
     .example("looop worker start demo hi --command 'bash {{prompt_file}}'")
     .action(async (id: unknown, prompt: unknown, opts: Opts) =>
-      startWorker(id, words(prompt, opts), { command: str(opts.command), verify: str(opts.verify) }),
+      startWorker(id, words(prompt, opts), { command: optionValue('command'), verify: optionValue('verify') }),
     );
 
   cli
