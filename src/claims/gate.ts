@@ -8,10 +8,10 @@
 // The gate is a symbolic link whose target is the holder's `<pid>:<start time>`:
 // symlink(2) creates the name and its content in one atomic step, so nobody ever
 // sees a half-written gate, and it needs no fsync because it is never durable state.
-import type { FSWatcher } from 'node:fs';
 import { fs } from '../nodeFs.ts';
 import path from 'node:path';
 import { hasErrno } from '../errors.ts';
+import { waitForDirChange } from '../store/dirChange.ts';
 import { isAlive, selfIdentity, type ProcessIdentity } from '../proc/processIdentity.ts';
 
 export type GateEntry =
@@ -90,34 +90,14 @@ export function enterGate(file: string): GateEntry {
 
 /** Resolves when the gate is gone (or after `maxMs`, or when it cannot be watched). */
 export function gateOpened(file: string, maxMs: number): Promise<void> {
-  const dir = gatesDir(file);
-  const name = gateName(file);
-  const gate = path.join(dir, name);
-  return new Promise((resolve) => {
-    let watcher: FSWatcher | undefined;
-    const done = (): void => {
-      clearTimeout(timer);
-      watcher?.close();
-      resolve();
-    };
-    const gone = (): boolean => {
-      try {
-        fs.lstatSync(gate);
-        return false;
-      } catch {
-        return true;
-      }
-    };
-    const timer = setTimeout(done, maxMs);
+  const gate = path.join(gatesDir(file), gateName(file));
+  const gone = (): boolean => {
     try {
-      watcher = fs.watch(dir, { persistent: true }, (_event, changed) => {
-        if ((changed === null || String(changed) === name) && gone()) done();
-      });
-      watcher.on('error', done);
+      fs.lstatSync(gate);
+      return false;
     } catch {
-      // Cannot watch: the bounded timer alone re-checks.
+      return true;
     }
-    // Checked after the watch is armed, so a gate removed in between is not missed.
-    if (gone()) done();
-  });
+  };
+  return waitForDirChange(gatesDir(file), maxMs, { name: gateName(file), until: gone });
 }
