@@ -7,7 +7,7 @@ import type { Ctx } from '../context.ts';
 import { ensureLayout } from '../context.ts';
 import { LooopError } from '../errors.ts';
 import { PULSE_ID, validateId } from '../ids.ts';
-import { removeIfExists, writeAtomic, ensureDir } from '../store/fsio.ts';
+import { removeIfExists, writeAtomic, ensureDir, fsyncDir } from '../store/fsio.ts';
 import { workerPrompt } from '../sessions/contract.ts';
 import { listFleet, type SessionInfo } from '../sessions/fleet.ts';
 import { claimSessionDir, launchSession } from '../sessions/launch.ts';
@@ -81,7 +81,10 @@ export async function runWorkerStart(ctx: Ctx, input: WorkerStartInput): Promise
     ensureDir(verifyDir);
     writeAtomic(path.join(verifyDir, `${id}.cmd`), `${input.verify.trim()}\n`);
   }
-  writeAtomic(promptFile, workerPrompt(id, runnerLabel(template.template), input.prompt));
+  // write-file-atomic keeps a killed start from leaving a half-written brief behind.
+  const { default: writeFileAtomic } = await import('write-file-atomic');
+  writeFileAtomic.sync(promptFile, workerPrompt(id, runnerLabel(template.template), input.prompt), { mode: 0o600 });
+  fsyncDir(path.dirname(promptFile));
   if (!claimSessionDir(ctx, id)) {
     removeIfExists(path.join(verifyDir, `${id}.cmd`));
     throw new LooopError('ALREADY_RUNNING', `worker start ${id}: another start of ${id} got there first`, { hint: 'looop worker list' });

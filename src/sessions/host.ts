@@ -56,7 +56,7 @@ export class Host {
   readonly requests: HostRequests;
 
   constructor(
-    private readonly paths: Paths,
+    paths: Paths,
     private readonly ctx: SessionContext,
     readonly log: HostLog,
   ) {

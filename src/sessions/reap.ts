@@ -2,7 +2,6 @@
 // Removing one kills whatever it left running (after checking start times), then
 // runs the id's generation hygiene — a new worker with the same id must not
 // inherit undelivered tells or a stale verify obligation.
-import { fs } from '../nodeFs.ts';
 import path from 'node:path';
 import type { Ctx } from '../context.ts';
 import { PULSE_ID } from '../ids.ts';
@@ -27,7 +26,9 @@ export async function reapSession(ctx: Ctx, id: string): Promise<boolean> {
   const r = readSession(ctx, id);
   if (r.kind !== 'ok' || r.info.alive) return false;
   await killOrphans(r.envelope);
-  fs.rmSync(sessionFiles(ctx.paths, id).dir, { recursive: true, force: true });
+  // fs-extra's remove retries the ENOTEMPTY/EBUSY races a host's last writes can cause.
+  const { remove } = await import('fs-extra');
+  await remove(sessionFiles(ctx.paths, id).dir);
   generationHygiene(ctx, id);
   return true;
 }
