@@ -1,25 +1,30 @@
 // Bundles the CLI for fast start-up. The hot path is CommonJS: node starts a CJS
-// entry ~4 ms faster than an ES module, and each command is its own small bundle
-// that the entry require()s only when that verb runs, so `looop ask` never parses
-// the PTY engine. The session host and the test/bench library stay ES modules.
+// entry ~4 ms faster than an ES module. Every `await import()` of our own source
+// becomes a require() of its own small bundle, built on demand below, so a verb
+// parses only what it runs: `looop asks` never parses XState, `looop ask` never the
+// PTY engine. The session host and the test/bench library stay ES modules.
 import { build } from 'esbuild';
-import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const commandEntries = [
-  ...readdirSync(path.join(root, 'src/commands')).filter((f) => f.endsWith('.ts')).map((f) => `src/commands/${f}`),
-  'src/cli/renderState.ts',
-];
 
-// `await import('…/commands/x.ts')` in the CLI becomes require('./cmd-x.cjs').
-const commandsAsFiles = {
-  name: 'commands-as-files',
+/** dist name of a lazily loaded source module: src/store/entityStore.ts → store-entityStore. */
+function lazyName(abs) {
+  return path.relative(root, abs).replace(/\.ts$/, '').replace(/^src\//, '').replaceAll(path.sep, '-');
+}
+
+const wanted = new Map(); // lazy name → absolute source path
+
+const lazyImports = {
+  name: 'lazy-imports',
   setup(b) {
-    b.onResolve({ filter: /(^|\/)(commands\/[^/]+|renderState)\.ts$/ }, (args) => {
+    b.onResolve({ filter: /\.ts$/ }, (args) => {
       if (args.kind !== 'dynamic-import') return undefined;
-      return { path: `./cmd-${path.basename(args.path, '.ts')}.cjs`, external: true };
+      const abs = path.resolve(args.resolveDir, args.path);
+      const name = lazyName(abs);
+      wanted.set(name, abs);
+      return { path: `./${name}.cjs`, external: true };
     });
   },
 };
@@ -38,25 +43,29 @@ const common = {
 const cjs = {
   ...common,
   format: 'cjs',
+  outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
   supported: { 'dynamic-import': false },
   define: { 'import.meta.url': '__looop_import_meta_url' },
   banner: { js: "var __looop_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [lazyImports],
 };
 
-await Promise.all([
-  build({ ...cjs, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, plugins: [commandsAsFiles] }),
-  build({
-    ...cjs,
-    entryPoints: Object.fromEntries(commandEntries.map((f) => [`cmd-${path.basename(f, '.ts')}`, f])),
-    outdir: 'dist',
-    outExtension: { '.js': '.cjs' },
-  }),
-  build({
-    ...common,
-    format: 'esm',
-    entryPoints: { host: 'src/sessions/hostMain.ts', lib: 'src/lib.ts' },
-    outdir: 'dist',
-    outExtension: { '.js': '.mjs' },
-    banner: { js: "import { createRequire as __looopRequire } from 'node:module'; const require = __looopRequire(import.meta.url);" },
-  }),
-]);
+const esm = build({
+  ...common,
+  format: 'esm',
+  entryPoints: { host: 'src/sessions/hostMain.ts', lib: 'src/lib.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  banner: { js: "import { createRequire as __looopRequire } from 'node:module'; const require = __looopRequire(import.meta.url);" },
+});
+
+await build({ ...cjs, entryPoints: { cli: 'src/cli/main.ts' } });
+const built = new Set();
+for (;;) {
+  const next = [...wanted].filter(([name]) => !built.has(name));
+  if (next.length === 0) break;
+  for (const [name] of next) built.add(name);
+  await build({ ...cjs, entryPoints: Object.fromEntries(next) });
+}
+await esm;

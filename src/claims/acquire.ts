@@ -84,8 +84,7 @@ export async function acquireClaim(ctx: Ctx, name: string, owner: string, livene
 
 /** One exclusive-create or compare-and-swap attempt; null when the file changed hands and we must look again. */
 async function casOnce(ctx: Ctx, file: string, name: string, owner: string, liveness: HolderLiveness): Promise<AcquireResult | null> {
-  const { createEntity, updateEntity } = await import('../store/entityStore.ts');
-  const { CLAIM_ENTITY } = await import('./claimEntity.ts');
+  const { createEntity, updateEntity, CLAIM_ENTITY } = await import('./claimWrites.ts');
   const seen: { verdict: Verdict | null } = { verdict: null };
   const r = await updateEntity(
     file,

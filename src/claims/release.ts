@@ -3,9 +3,7 @@
 // one lease never lands on a newer one.
 import type { Ctx } from '../context.ts';
 import type { Envelope } from '../store/envelope.ts';
-import { updateEntity } from '../store/entityStore.ts';
 import type { ClaimContext } from '../../machines/claimTypes.ts';
-import { CLAIM_ENTITY } from './claimEntity.ts';
 import { claimFile } from './claimKind.ts';
 import { holderAlive, type HolderLiveness } from './liveness.ts';
 
@@ -30,6 +28,7 @@ function judge(cur: Envelope<ClaimContext>, owner: string, liveness: HolderLiven
 /** `owner` may be empty: then only a dead holder's claim can be released. */
 export async function releaseClaim(ctx: Ctx, name: string, owner: string, liveness: HolderLiveness): Promise<ReleaseResult> {
   const seen: { verdict: Verdict | null } = { verdict: null };
+  const { updateEntity, CLAIM_ENTITY } = await import('./claimWrites.ts');
   const r = await updateEntity(
     claimFile(ctx.paths, name),
     CLAIM_ENTITY,

@@ -46,8 +46,7 @@ export function nextAskNumber(paths: Paths, worker: string): number {
 
 /** Creates `asks/<worker>-<n>.json`, re-scanning when a racer takes the number first. */
 export async function createAskRecord(ctx: Ctx, input: Omit<AskInput, 'id'>): Promise<Envelope<AskContext>> {
-  const { createEntity } = await import('../store/entityStore.ts');
-  const { ASK_ENTITY } = await import('./askEntity.ts');
+  const { createEntity, ASK_ENTITY } = await import('./askWrites.ts');
   sweepDeadTemps(ctx.paths.asks);
   for (let attempt = 0; attempt < 20; attempt++) {
     const id = `${input.worker}-${nextAskNumber(ctx.paths, input.worker)}`;

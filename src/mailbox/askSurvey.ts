@@ -45,8 +45,7 @@ export async function surveyAsks(ctx: Ctx, options: { repair: boolean }): Promis
 }
 
 async function strand(ctx: Ctx, env: Envelope<AskContext>): Promise<Envelope<AskContext>> {
-  const { updateEntity } = await import('../store/entityStore.ts');
-  const { ASK_ENTITY } = await import('./askEntity.ts');
+  const { updateEntity, ASK_ENTITY } = await import('./askWrites.ts');
   const at = ctx.now().toISOString();
   const r = await updateEntity(
     askFile(ctx.paths, env.context.id),
