@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as lib from '../dist/lib.mjs';
 import { FIXTURES, looop } from './helpers.mjs';
+import { writeFlood } from '../fixtures/flood.mjs';
 import { inboxRequest, record, sessionDir, startWorker, waitOutput, waitState, sessionsDataDir } from './sessions-helpers.mjs';
 
 const SCREEN = [
@@ -104,19 +105,7 @@ test('a resize is recorded with its log offset, so the replay uses the right geo
 test('a 50 MB flood is shown correctly live, after exit, and replayed — nothing dropped', { timeout: 120_000 }, async (t) => {
   const dir = sessionsDataDir(t);
   const flood = path.join(dir, 'flood.txt');
-  const fd = fs.openSync(flood, 'w');
-  let bytes = 0;
-  let n = 0;
-  const block = [];
-  while (bytes < 50 * 1024 * 1024) {
-    const line = `\x1b[3${n % 8}mline ${String(n).padStart(8, '0')} 日本語 😀 ${'x'.repeat(40)}\x1b[0m\n`;
-    block.push(line);
-    bytes += Buffer.byteLength(line);
-    n += 1;
-    if (block.length === 10_000) fs.writeSync(fd, block.splice(0).join(''));
-  }
-  fs.writeSync(fd, block.join(''));
-  fs.closeSync(fd);
+  writeFlood(flood);
   startWorker(t, dir, 'f1', `cat flood.txt; echo FLOOD-END; read -r _ # {{prompt_file}}`);
   await waitOutput(dir, 'f1', /FLOOD-END\r\n$/, 60_000);
   const expectTail = (text) => {

@@ -5,6 +5,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BIN, envFor, percentile, round, tmpDir, until } from '../lib.mjs';
+import { writeFlood } from '../../fixtures/flood.mjs';
+import { killEverything } from '../../spec/sessions-helpers.mjs';
 
 export const keys = ['worker_start_ms', 'host_rss_mb', 'host_idle_cpu_pct', 'screenshot_50mb_s'];
 
@@ -24,24 +26,6 @@ function cli(dir, args) {
   const r = spawnSync(process.execPath, [BIN, ...args], { env: envFor(dir), encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`bench: looop ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   return r.stdout;
-}
-
-function killAll(dir) {
-  let ids = [];
-  try {
-    ids = fs.readdirSync(path.join(dir, 'sessions'));
-  } catch {
-    return;
-  }
-  for (const id of ids) {
-    const c = recordOf(dir, id)?.context;
-    for (const [pid, group] of [[c?.child?.pgid, true], [c?.host?.pid, false]]) {
-      if (pid === undefined) continue;
-      try {
-        process.kill(group ? -pid : pid, 'SIGKILL');
-      } catch {}
-    }
-  }
 }
 
 /** Spawns `worker start` and resolves with the ms until its record says running. */
@@ -79,22 +63,6 @@ function timedShot(dir, id) {
   if (again.status !== 0) throw new Error(`bench: screenshot ${id}: ${again.stderr}`);
   const peakKb = Number(/(\d+)\s*$/.exec(r.stderr)?.[1] ?? NaN);
   return { s, peakMb: peakKb / 1024, source: JSON.parse(again.stdout).source };
-}
-
-function writeFlood(file) {
-  const fd = fs.openSync(file, 'w');
-  let bytes = 0;
-  let n = 0;
-  const block = [];
-  while (bytes < 50 * 1024 * 1024) {
-    const line = `\x1b[3${n % 8}mline ${String(n).padStart(8, '0')} 日本語 😀 ${'x'.repeat(40)}\x1b[0m\n`;
-    block.push(line);
-    bytes += Buffer.byteLength(line);
-    n += 1;
-    if (block.length === 10_000) fs.writeSync(fd, block.splice(0).join(''));
-  }
-  fs.writeSync(fd, block.join(''));
-  fs.closeSync(fd);
 }
 
 export async function measure({ log }) {
@@ -149,7 +117,7 @@ export async function measure({ log }) {
       screenshot_50mb_s: { value: round(replay.s, 2), target: 1.5, unit: ' s', ok: replay.s <= 1.5, ratio_note: `replay of output.log, peak RSS ${round(replay.peakMb)} MB; live ${round(live.s, 2)} s, saved final ${round(final.s, 2)} s` },
     };
   } finally {
-    killAll(dir);
+    killEverything(dir);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

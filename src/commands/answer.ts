@@ -10,7 +10,7 @@ import { updateEntity } from '../store/entityStore.ts';
 import { ASK_KIND, askFile } from '../mailbox/askKind.ts';
 import { ASK_ENTITY } from '../mailbox/askEntity.ts';
 import { answerPath, existingAnswerFiles } from '../mailbox/answerFiles.ts';
-import { ASKER_GONE } from '../mailbox/askSurvey.ts';
+import { strandAsk } from '../mailbox/askSurvey.ts';
 import { isAlive } from '../proc/processIdentity.ts';
 
 export interface AnswerArgs {
@@ -43,8 +43,7 @@ export async function runAnswer(ctx: Ctx, args: AnswerArgs): Promise<AnswerResul
   let before = rec.envelope.state;
   const asker = rec.envelope.context.asker;
   if (before === 'pending' && asker !== null && !isAlive(asker)) {
-    const at = ctx.now().toISOString();
-    await updateEntity(file, ASK_ENTITY, (cur) => (cur.state === 'pending' ? [{ type: 'STRAND' as const, at, reason: ASKER_GONE }] : []), ctx.now);
+    await strandAsk(ctx, rec.envelope);
     before = 'stranded';
   }
   const target = answerPath(ctx.paths, id, 'json');

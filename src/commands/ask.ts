@@ -12,6 +12,7 @@ import { openDirWatch } from '../watch/dirWatch.ts';
 import { ASK_KIND, askFile } from '../mailbox/askKind.ts';
 import { ASK_ENTITY } from '../mailbox/askEntity.ts';
 import { createAskRecord } from '../mailbox/askRecords.ts';
+import { strandAsk } from '../mailbox/askSurvey.ts';
 import { readAnswer, settleMs } from '../mailbox/answerFiles.ts';
 import { drainTells, withSteering } from '../mailbox/tells.ts';
 
@@ -100,7 +101,7 @@ export async function runAsk(ctx: Ctx, args: AskInputArgs, hooks: AskHooks): Pro
 
       const nowMs = Date.now();
       if (deadline !== null && nowMs >= deadline) {
-        await strandSelf(ctx, file, 'timed out (LOOOP_ASK_TIMEOUT_S)');
+        await strandAsk(ctx, created, 'timed out (LOOOP_ASK_TIMEOUT_S)');
         throw new LooopError('TIMEOUT', `ask ${id}: timed out waiting for an answer (LOOOP_ASK_TIMEOUT_S=${ctx.env.LOOOP_ASK_TIMEOUT_S ?? ''})`, {
           hint: `the ask is now stranded; ask again, or raise LOOOP_ASK_TIMEOUT_S`,
         });
@@ -109,7 +110,7 @@ export async function runAsk(ctx: Ctx, args: AskInputArgs, hooks: AskHooks): Pro
       if (answer.kind === 'settling') wait = Math.min(wait ?? Infinity, Math.max(1, answer.readyAtMs - ctx.now().getTime()));
       const woke = await Promise.race([watch.next(wait), aborted]);
       if (woke === 'aborted') {
-        await strandSelf(ctx, file, 'the asker was interrupted');
+        await strandAsk(ctx, created, 'the asker was interrupted');
         throw new LooopError('REFUSED', `ask ${id}: interrupted before an answer arrived — the ask is stranded`, {
           hint: 'ask again when you are ready to wait',
           exitCode: 130,
@@ -124,19 +125,13 @@ export async function runAsk(ctx: Ctx, args: AskInputArgs, hooks: AskHooks): Pro
 
 async function markDelivered(ctx: Ctx, file: string, answerFile: string): Promise<void> {
   const at = ctx.now().toISOString();
-  const r = await updateEntity(file, ASK_ENTITY, (cur) => {
-    if (cur.state === 'pending' || cur.state === 'stranded') {
-      return cur.state === 'pending'
-        ? [{ type: 'ANSWER' as const, file: answerFile, at }, { type: 'DELIVER' as const, at }]
-        : [{ type: 'ANSWER' as const, file: answerFile, at }];
-    }
-    return cur.state === 'answered' ? [{ type: 'DELIVER' as const, at }] : [];
-  }, ctx.now);
+  const answered = { type: 'ANSWER' as const, file: answerFile, at };
+  const delivered = { type: 'DELIVER' as const, at };
+  const r = await updateEntity(
+    file,
+    ASK_ENTITY,
+    (cur) => (cur.state === 'pending' ? [answered, delivered] : cur.state === 'answered' ? [delivered] : cur.state === 'stranded' ? [answered] : []),
+    ctx.now,
+  );
   if (r.kind === 'invalid') ctx.warn(`invalid:${file}`, `answer delivered, but ${describeInvalid(ctx.paths.dataDir, r)}`);
-}
-
-async function strandSelf(ctx: Ctx, file: string, reason: string): Promise<void> {
-  const at = ctx.now().toISOString();
-  await updateEntity(file, ASK_ENTITY, (cur) =>
-    cur.state === 'pending' ? [{ type: 'STRAND' as const, at, reason }] : [], ctx.now);
 }

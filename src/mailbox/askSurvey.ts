@@ -34,7 +34,7 @@ export async function surveyAsks(ctx: Ctx, options: { repair: boolean }): Promis
     if (env.state !== 'pending') continue;
     const asker = env.context.asker;
     if (asker !== null && !isAlive(asker)) {
-      stranded.push(options.repair ? await strand(ctx, env) : env);
+      stranded.push(options.repair ? await strandAsk(ctx, env) : env);
       continue;
     }
     // A ready answer file means the asker is about to deliver it: no longer waiting on a human.
@@ -44,13 +44,14 @@ export async function surveyAsks(ctx: Ctx, options: { repair: boolean }): Promis
   return { pending, stranded };
 }
 
-async function strand(ctx: Ctx, env: Envelope<AskContext>): Promise<Envelope<AskContext>> {
+/** Moves a still-pending ask to `stranded` through its machine; returns the freshest record. */
+export async function strandAsk(ctx: Ctx, env: Envelope<AskContext>, reason = ASKER_GONE): Promise<Envelope<AskContext>> {
   const { updateEntity, ASK_ENTITY } = await import('./askWrites.ts');
   const at = ctx.now().toISOString();
   const r = await updateEntity(
     askFile(ctx.paths, env.context.id),
     ASK_ENTITY,
-    (cur) => (cur.state === 'pending' ? [{ type: 'STRAND' as const, at, reason: ASKER_GONE }] : []),
+    (cur) => (cur.state === 'pending' ? [{ type: 'STRAND' as const, at, reason }] : []),
     ctx.now,
   );
   return r.kind === 'updated' || r.kind === 'unchanged' ? r.envelope : env;
