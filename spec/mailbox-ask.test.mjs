@@ -142,7 +142,8 @@ test('a blocked ask uses no CPU while idle: it wakes only for the rare rescan', 
   await waitForFile(path.join(dir, 'asks', 'w-1.json'));
   const cost = await idleCost(ask.child.pid, 2000);
   // A 100 ms poller wakes ~20 times in 2 s; a watch wakes only for the rescan every 2 s.
-  assert.ok(cost.wakeups <= 8, `a blocked ask woke ${cost.wakeups} times in 2 s`);
+  // Normally ~5 (the rescan, runtime housekeeping); a 100 ms poller shows ~20.
+  assert.ok(cost.wakeups <= 12, `a blocked ask woke ${cost.wakeups} times in 2 s`);
   assert.ok(cost.ticks <= 2, `a blocked ask used ${cost.ticks} CPU ticks in 2 s`);
 });
 

@@ -155,6 +155,7 @@ test('a blocked wait uses no CPU while idle: it wakes only for the rare rescan',
   const { idleCost } = await import('./helpers.mjs');
   const cost = await idleCost(w.child.pid, 2000);
   assert.equal(w.exited, null, 'wait is still blocked');
-  assert.ok(cost.wakeups <= 8, `a blocked wait woke ${cost.wakeups} times in 2 s`);
+  // Normally ~5 (the rescan, runtime housekeeping); a 100 ms poller shows ~20.
+  assert.ok(cost.wakeups <= 12, `a blocked wait woke ${cost.wakeups} times in 2 s`);
   assert.ok(cost.ticks <= 2, `a blocked wait used ${cost.ticks} CPU ticks in 2 s`);
 });

@@ -105,7 +105,7 @@ test('a resize is recorded with its log offset, so the replay uses the right geo
 test('a 50 MB flood is shown correctly live, after exit, and replayed — nothing dropped', { timeout: 120_000 }, async (t) => {
   const dir = sessionsDataDir(t);
   const flood = path.join(dir, 'flood.txt');
-  writeFlood(flood);
+  const n = writeFlood(flood);
   startWorker(t, dir, 'f1', `cat flood.txt; echo FLOOD-END; read -r _ # {{prompt_file}}`);
   await waitOutput(dir, 'f1', /FLOOD-END\r\n$/, 60_000);
   const expectTail = (text) => {
