@@ -106,6 +106,7 @@ test('a 50 MB flood is shown correctly live, after exit, and replayed — nothin
   const dir = sessionsDataDir(t);
   const flood = path.join(dir, 'flood.txt');
   const n = writeFlood(flood);
+  const bytes = fs.statSync(flood).size;
   startWorker(t, dir, 'f1', `cat flood.txt; echo FLOOD-END; read -r _ # {{prompt_file}}`);
   await waitOutput(dir, 'f1', /FLOOD-END\r\n$/, 60_000);
   const expectTail = (text) => {
