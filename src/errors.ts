@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'ASK_VANISHED'
   | 'TIMEOUT'
   | 'CORRUPT_FILE'
+  | 'BAD_FILE'
   | 'UNSUPPORTED_VERSION'
   | 'CONFLICT'
   | 'HOME_UNSET'

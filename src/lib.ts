@@ -31,3 +31,6 @@ export { DetachDetector } from './sessions/detachKey.ts';
 export { pruneSessions, sweepWorkers, reapSession } from './sessions/reap.ts';
 export { replayFrame } from './sessions/replay.ts';
 export { substitutePrompt, launchLine, shellQuote } from './sessions/workerCommand.ts';
+// One reading policy for data-dir files, and terminal-safe text.
+export * as dataFile from './store/dataFile.ts';
+export * as terminalText from './terminalText.ts';

@@ -1,8 +1,7 @@
 // The versioned envelope every persisted machine lives in. Reading it needs no
 // XState: read-only verbs validate the shape and trust `state` + `context`.
 import path from 'node:path';
-import { fs } from '../nodeFs.ts';
-import { hasErrno } from '../errors.ts';
+import { readDataFile } from './dataFile.ts';
 
 export const ENVELOPE_VERSION = 1;
 
@@ -76,18 +75,10 @@ export function parseEnvelope<C>(file: string, bytes: Buffer, kind: EntityKind<C
 
 /** Reads an entity file. Absent is not an error; anything unreadable is `invalid`. */
 export function readEntity<C>(file: string, kind: EntityKind<C>): EntityRead<C> {
-  let bytes: Buffer;
-  try {
-    const st = fs.lstatSync(file);
-    if (st.isSymbolicLink()) return invalid(file, 'is a symbolic link; records must be regular files');
-    if (!st.isFile()) return invalid(file, 'is not a regular file');
-    if (st.size > MAX_RECORD_BYTES) return invalid(file, `the file is ${st.size} bytes, too big for a record`);
-    bytes = fs.readFileSync(file);
-  } catch (e) {
-    if (hasErrno(e, 'ENOENT')) return { kind: 'absent' };
-    return invalid(file, `cannot be read (${(e as Error).message})`);
-  }
-  return parseEnvelope(file, bytes, kind);
+  const r = readDataFile(file, MAX_RECORD_BYTES);
+  if (r.kind === 'absent') return r;
+  if (r.kind === 'refused') return invalid(file, r.reason === 'symlink' ? 'is a symbolic link; records must be regular files' : r.problem);
+  return parseEnvelope(file, r.bytes, kind);
 }
 
 /** One line for stderr naming the file, what is wrong, and what to do. */

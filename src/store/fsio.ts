@@ -4,7 +4,8 @@ import { fs } from '../nodeFs.ts';
 import path from 'node:path';
 import { nonce } from '../nonce.ts';
 import { identityOf } from '../proc/processIdentity.ts';
-import { hasErrno } from '../errors.ts';
+import { LooopError, hasErrno } from '../errors.ts';
+import { readDataFile } from './dataFile.ts';
 
 export const DIR_MODE = 0o700;
 export const FILE_MODE = 0o600;
@@ -77,14 +78,16 @@ export function createExclusive(target: string, data: string | Uint8Array, mode 
   return true;
 }
 
-/** Reads a file, or returns null when it does not exist. Other errors propagate. */
-export function readIfExists(file: string): Buffer | null {
-  try {
-    return fs.readFileSync(file);
-  } catch (e) {
-    if (hasErrno(e, 'ENOENT')) return null;
-    throw e;
-  }
+/**
+ * Reads a data-dir file under the one reading policy (see dataFile.ts), or returns
+ * null when it does not exist. A symlink, FIFO, directory, oversized or unreadable
+ * file throws BAD_FILE naming it; callers that must carry on use readDataFile.
+ */
+export function readIfExists(file: string, maxBytes?: number): Buffer | null {
+  const r = readDataFile(file, maxBytes);
+  if (r.kind === 'absent') return null;
+  if (r.kind === 'ok') return r.bytes;
+  throw new LooopError('BAD_FILE', `${r.file} ${r.problem}`, { hint: 'move it aside or remove it by hand, then retry' });
 }
 
 /** Entry names in a directory, or [] when it does not exist. */
