@@ -48,7 +48,7 @@ export function readDataFile(file: string, maxBytes: number = DEFAULT_MAX_BYTES)
   try {
     const st = fs.fstatSync(fd);
     if (!st.isFile()) return refused(file, 'not-regular', `is ${typeName(st)}; looop reads only regular files here`);
-    if (st.size > maxBytes) return refused(file, 'too-big', `is ${st.size} bytes; the limit here is ${maxBytes}`);
+    if (st.size > maxBytes) return refused(file, 'too-big', `is ${st.size} bytes, too big (the limit here is ${maxBytes})`);
     // Read until EOF, but never past the limit: the file may grow while we read.
     let buf = Buffer.allocUnsafe(Math.min(st.size, maxBytes) + 1);
     let len = 0;
@@ -63,7 +63,7 @@ export function readDataFile(file: string, maxBytes: number = DEFAULT_MAX_BYTES)
       if (n === 0) break;
       len += n;
     }
-    if (len > maxBytes) return refused(file, 'too-big', `is more than ${maxBytes} bytes; the limit here is ${maxBytes}`);
+    if (len > maxBytes) return refused(file, 'too-big', `is more than ${maxBytes} bytes, too big (the limit here is ${maxBytes})`);
     return { kind: 'ok', bytes: buf.subarray(0, len), mtimeMs: st.mtimeMs };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'error';
