@@ -37,3 +37,4 @@ export * as terminalText from './terminalText.ts';
 // The CLI's argv parser and the verbs it is driven by (the argv → options table).
 export { parseCommandLine, parseVerbWords, normalizeArgv, specOf } from './cli/commandLine.ts';
 export { buildProgram } from './cli/program.ts';
+export { environmentProblem } from './cli/envErrors.ts';

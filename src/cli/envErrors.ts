@@ -26,11 +26,36 @@ function nonDirectoryOn(p: string): string | null {
 }
 
 /**
+ * Why a recursive mkdir under `p` failed. Node reports ENOENT when the real error
+ * was EROFS or EACCES (it stats the path after the failure), so ask the nearest
+ * existing ancestor whether it can be written.
+ */
+function mkdirFailure(p: string): unknown {
+  for (let cur = path.dirname(p); ; cur = path.dirname(cur)) {
+    if (fs.existsSync(cur)) {
+      try {
+        fs.accessSync(cur, fs.constants.W_OK);
+        return null;
+      } catch (e) {
+        return e;
+      }
+    }
+    if (path.dirname(cur) === cur) return null;
+  }
+}
+
+/**
  * One `looop: …` line (with its next step) for a system error on the data dir or the
  * config file, or null when `e` is something else (a bug, shown with its stack).
  */
 export function environmentProblem(e: unknown, env: NodeJS.ProcessEnv, cwd: string): string | null {
-  if (!hasErrno(e, ...CODES)) return null;
+  if (hasErrno(e, 'ENOENT') && (e as NodeJS.ErrnoException).syscall === 'mkdir') {
+    const p = (e as NodeJS.ErrnoException).path;
+    const real = p === undefined ? null : mkdirFailure(p);
+    return real === null ? null : environmentProblem(real, env, cwd);
+  }
+  // A domain error may wrap the system error it met (its `cause`).
+  if (!hasErrno(e, ...CODES)) return e instanceof Error && e.cause !== undefined ? environmentProblem(e.cause, env, cwd) : null;
   const err = e as NodeJS.ErrnoException & { dest?: string };
   let dataDir: string;
   let configPath: string;
@@ -39,18 +64,23 @@ export function environmentProblem(e: unknown, env: NodeJS.ProcessEnv, cwd: stri
   } catch {
     return null;
   }
+  const full = `no space left on the device (or the disk quota is used up) — free some space (df -h ${dataDir}), then retry`;
+  // write(2) and fsync(2) on a descriptor report no path; only data-dir files are written that way.
+  if (err.path === undefined && (err.code === 'ENOSPC' || err.code === 'EDQUOT')) return `looop: cannot write under ${dataDir}: ${full}`;
   const target = [err.path, err.dest].find((p): p is string => typeof p === 'string' && (within(dataDir, p) || within(p, dataDir) || p === configPath));
   if (target === undefined) return null;
+  // A write fails in the directory that holds the file (or the directory being made).
+  const dir = err.syscall === 'scandir' || err.syscall === 'opendir' || err.syscall === 'access' ? target : path.dirname(target);
   const elsewhere = 'or point LOOOP_DATA_DIR at another directory';
   switch (err.code) {
     case 'EACCES':
     case 'EPERM':
-      return `looop: permission denied on ${target} — make the data dir ${dataDir} yours and writable (ls -ld ${dataDir}), ${elsewhere}`;
+      return `looop: permission denied in ${dir} — make the data dir ${dataDir} yours and writable (ls -ld ${dir}), ${elsewhere}`;
     case 'EROFS':
-      return `looop: cannot write ${target}: the filesystem is read-only — remount it read-write, ${elsewhere} on a writable filesystem`;
+      return `looop: cannot write in ${dir}: the filesystem is read-only — remount it read-write, ${elsewhere} on a writable filesystem`;
     case 'ENOSPC':
     case 'EDQUOT':
-      return `looop: cannot write ${target}: no space left on the device (or the disk quota is used up) — free space under ${dataDir} (df -h ${dataDir}), then retry`;
+      return `looop: cannot write in ${dir}: ${full}`;
     default: {
       // EEXIST is only ours to explain when a directory could not be made over a file.
       if (err.code === 'EEXIST' && err.syscall !== 'mkdir') return null;

@@ -82,15 +82,15 @@ async function main(): Promise<number> {
   try {
     return await run(cli, process.argv.slice(2));
   } catch (e) {
-    if (isLooopError(e)) {
-      err(neutralize(e.message.startsWith('looop') ? e.message : `looop: ${e.message}`));
-      if (e.hint !== undefined) err(`  ${neutralize(e.hint)}`);
-      return e.exitCode;
-    }
     const problem = environmentProblem(e, process.env, process.cwd());
     if (problem !== null) {
       err(neutralize(problem));
       return 1;
+    }
+    if (isLooopError(e)) {
+      err(neutralize(e.message.startsWith('looop') ? e.message : `looop: ${e.message}`));
+      if (e.hint !== undefined) err(`  ${neutralize(e.hint)}`);
+      return e.exitCode;
     }
     err(`looop: internal error — this is a bug; please report it with the command you ran`);
     err(e instanceof Error ? (e.stack ?? e.message) : String(e));
