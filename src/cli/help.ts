@@ -23,8 +23,10 @@ export function verbHelp(cmd: Command): string {
   const lines = [sentence(cmd.description), '', `Usage: looop ${usage}`];
   const options = table([...cmd.options.map((o) => [o.rawName, o.description] as const), ['-h, --help', 'Show this help']]);
   lines.push('', 'Options:', ...options);
-  if (cmd.args.length > 0 && cmd.config.allowUnknownOptions !== true) {
-    const args = cmd.args.map((a) => (a.required ? `<${a.value}>` : `[${a.variadic ? '...' : ''}${a.value}]`)).join(' ');
+  const args = cmd.args.map((a) => (a.required ? `<${a.value}>` : `[${a.variadic ? '...' : ''}${a.value}]`)).join(' ');
+  if (cmd.config.allowUnknownOptions === true) {
+    lines.push('', `Words that start with \`-\` are text; only -h/--help is not: put \`--\` before it (looop ${cmd.name} -- ${args}).`);
+  } else if (cmd.args.length > 0) {
     lines.push('', `A word that starts with \`-\` goes after \`--\`: looop ${cmd.name}${cmd.options.length > 0 ? ' [options]' : ''} -- ${args}`);
   }
   if (cmd.examples.length > 0) {
