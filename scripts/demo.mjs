@@ -21,35 +21,44 @@ const looop = (args) => {
 console.log(`data dir: ${dataDir}\n`);
 show('# terminal 1 — a worker needs a decision and blocks:');
 show('$ answer=$(looop ask deployer --prompt "Deploy v2 to production?" --options yes,no)');
+const asksDir = path.join(dataDir, 'asks');
+// Private like everything looop creates (0700); looop would make it the same way.
+fs.mkdirSync(asksDir, { recursive: true, mode: 0o700 });
+// A data dir used before already holds deployer asks: wait for the new one.
+const before = new Set(fs.readdirSync(asksDir));
 const asker = spawn(process.execPath, [bin, 'ask', 'deployer', '--prompt', 'Deploy v2 to production?', '--options', 'yes,no'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
 let printed = '';
 asker.stdout.on('data', (d) => (printed += d));
-const asksDir = path.join(dataDir, 'asks');
-const askFile = path.join(asksDir, 'deployer-1.json');
-fs.mkdirSync(asksDir, { recursive: true });
-await new Promise((resolve) => {
+const newAsk = () => fs.readdirSync(asksDir).find((n) => /^deployer-\d+\.json$/.test(n) && !before.has(n));
+const askName = await new Promise((resolve) => {
   const w = fs.watch(asksDir, () => {
-    if (fs.existsSync(askFile)) {
+    const n = newAsk();
+    if (n !== undefined) {
       w.close();
-      resolve();
+      resolve(n);
     }
   });
-  if (fs.existsSync(askFile)) {
+  const n = newAsk();
+  if (n !== undefined) {
     w.close();
-    resolve();
+    resolve(n);
   }
 });
+const askId = askName.slice(0, -'.json'.length);
+const askFile = path.join(asksDir, askName);
 
 console.log();
 show('# terminal 2 — a human sees the question and answers it:');
 looop(['asks']);
-looop(['answer', 'deployer-1', 'yes — go ahead, and tag the release']);
+looop(['answer', askId, 'yes — go ahead, and tag the release']);
 const code = await new Promise((resolve) => asker.on('close', resolve));
 console.log();
 show('# terminal 1 — the ask woke and printed only the answer:');
 console.log(`answer=${JSON.stringify(printed.trim())}  (exit ${code})`);
 console.log();
 show('# the ask record, as a human reads it:');
-console.log(`${fs.readFileSync(askFile, 'utf8').split('\n').slice(0, 6).join('\n')}\n  …`);
+// A delivered ask may already be archived out of asks/ by the time we look.
+if (fs.existsSync(askFile)) console.log(`${fs.readFileSync(askFile, 'utf8').split('\n').slice(0, 6).join('\n')}\n  …`);
+else console.log(`(${askId} was delivered and archived)`);
 if (process.env.LOOOP_DATA_DIR === undefined) fs.rmSync(dataDir, { recursive: true, force: true });
 process.exit(code === 0 && printed.trim() !== '' ? 0 : 1);

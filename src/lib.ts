@@ -34,3 +34,7 @@ export { substitutePrompt, launchLine, shellQuote } from './sessions/workerComma
 // One reading policy for data-dir files, and terminal-safe text.
 export * as dataFile from './store/dataFile.ts';
 export * as terminalText from './terminalText.ts';
+// The CLI's argv parser and the verbs it is driven by (the argv → options table).
+export { parseCommandLine, parseVerbWords, normalizeArgv, specOf } from './cli/commandLine.ts';
+export { buildProgram } from './cli/program.ts';
+export { environmentProblem } from './cli/envErrors.ts';

@@ -1,31 +1,34 @@
-// cac hands back loosely typed values (and turns "42" into 42); these helpers turn
-// them into the strings and lists the commands expect.
+// Typed access to parsed options (see commandLine.ts: values are exactly as typed).
 import { LooopError } from '../errors.ts';
+import type { OptionValue, Options } from './commandLine.ts';
 
-export type Opts = Record<string, unknown>;
+export type Opts = Options;
 
-export function str(v: unknown): string | undefined {
-  if (v === undefined || v === null || v === false) return undefined;
-  if (Array.isArray(v)) return str(v[v.length - 1]);
-  return String(v);
+/** The last value given for a value option, or undefined. */
+export function str(v: OptionValue | undefined): string | undefined {
+  return Array.isArray(v) ? v[v.length - 1] : undefined;
 }
 
-/** All values of a repeatable option, split on commas and trimmed. */
-export function list(v: unknown): string[] {
-  if (v === undefined || v === null || v === false) return [];
-  const items = Array.isArray(v) ? v : [v];
-  return items.flatMap((x) => String(x).split(',')).map((s) => s.trim()).filter((s) => s !== '');
+/** Every value given for a value option, in order. */
+export function all(v: OptionValue | undefined): readonly string[] {
+  return Array.isArray(v) ? v : [];
 }
 
-/** Positional words plus anything after `--`. */
-export function words(positional: unknown, opts: Opts): string[] {
-  const base = Array.isArray(positional) ? positional : positional === undefined ? [] : [positional];
-  const rest = Array.isArray(opts['--']) ? (opts['--'] as unknown[]) : [];
-  return [...base, ...rest].map((w) => String(w));
+/** All values of a repeatable list option, split on commas and trimmed. */
+export function list(v: OptionValue | undefined): string[] {
+  return all(v)
+    .flatMap((x) => x.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 export function usage(message: string, usageLine: string): LooopError {
   return new LooopError('USAGE', message, { hint: `usage: ${usageLine}` });
+}
+
+/** True for `''` and text made only of whitespace: nothing a person meant to send. */
+export function blank(text: string): boolean {
+  return text.trim() === '';
 }
 
 /** Reads all of stdin (for `-` bodies). */

@@ -1,6 +1,9 @@
 // The only module that writes to the terminal. Data goes to stdout, diagnostics
 // to stderr; a closed stdout pipe (`looop asks | head`) ends the process quietly.
+// Diagnostics quote ids and file contents, so their control characters are made
+// visible here; stdout text is neutralised by each renderer (colours are ours).
 import { fs } from '../nodeFs.ts';
+import { neutralize, neutralizeLines } from '../terminalText.ts';
 
 function writeAll(fd: number, text: string): void {
   const buf = Buffer.from(text);
@@ -26,8 +29,10 @@ export function outRaw(text: string): void {
   writeAll(1, text);
 }
 
+/** A diagnostic on stderr; line breaks stay, every other control character is shown inert. */
 export function err(text: string): void {
-  writeAll(2, text.endsWith('\n') ? text : `${text}\n`);
+  const body = text.endsWith('\n') ? text.slice(0, -1) : text;
+  writeAll(2, `${neutralizeLines(body)}\n`);
 }
 
 const warned = new Set<string>();
@@ -36,7 +41,8 @@ const warned = new Set<string>();
 export function warnOnce(key: string, message: string): void {
   if (warned.has(key)) return;
   warned.add(key);
-  err(message.startsWith('looop:') ? message : `looop: ${message}`);
+  // One line: a file's contents quoted in the message cannot forge a second one.
+  err(neutralize(message.startsWith('looop:') ? message : `looop: ${message}`));
 }
 
 export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {

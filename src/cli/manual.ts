@@ -26,13 +26,14 @@ MAILBOX
   told [worker]         print and consume pending steering messages
 
 WORKERS
+  worker                lists the worker subcommands
   worker start <id> [prompt|-] [--command C] [--verify C]   (alias: start-session)
   worker kill <id> | kill <id>      end the whole process group
   worker list [--json] [-a|--all] [-w|--watch]              (\`worker ls\` / \`w ls\`)
   send <id> <text…> [-n|--no-newline]
   screenshot <id> [--plain|--ansi|--json] [--no-trim]       (alias: ss)
   attach <id>           interactive view; Ctrl-\\ twice detaches
-  log <id> [--tail N] [--follow]
+  log <id> [--tail N] [--follow] [--raw]   text (escapes stripped) unless --raw
   claim <name> [--session ID] / unclaim <name> [--session ID]
 
 ANSWER FILES (for humans and editors)
@@ -51,6 +52,12 @@ ENVIRONMENT
   LOOOP_WATCH=poll      poll instead of watching (network filesystems)
   NO_COLOR              no colours
 
-\`looop _ <verb> …\` is the same as \`looop <verb> …\`. \`looop <verb> --help\` shows one verb.
+TEXT AND FLAGS
+  Words and flag values arrive exactly as typed (007 stays 007, a leading space stays).
+  \`--\` ends the options: \`looop answer -- -r-1 yes\`. \`-1\` is a word; \`tell\` takes
+  dash-leading words as text. Ids are at most 200 bytes, worker ids at most 183.
+
+\`looop _ <verb> …\` is the same as \`looop <verb> …\`. \`looop <verb> --help\` shows one verb;
+\`looop -v\` the version.
 `;
 }

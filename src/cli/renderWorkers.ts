@@ -1,6 +1,7 @@
 // The `worker list` table (reference §7.7): fixed columns, durations in the largest
 // whole unit, colour only on a TTY, and every line clipped to the terminal width.
 import type { WorkerRow } from '../commands/workerList.ts';
+import { neutralize } from '../terminalText.ts';
 
 export function duration(s: number | null): string {
   if (s === null) return '-';
@@ -26,13 +27,15 @@ function healthCell(r: WorkerRow, color: boolean): string {
 
 export function renderWorkers(rows: readonly WorkerRow[], color: boolean): string {
   if (rows.length === 0) return 'no workers';
-  const w = Math.max(2, ...rows.map((r) => Buffer.byteLength(r.id)));
+  // Ids come from directory names: a bidi mark in one must not reorder the table.
+  const shown = (r: WorkerRow): string => neutralize(r.id);
+  const w = Math.max(2, ...rows.map((r) => Buffer.byteLength(shown(r))));
   const header = `${'ID'.padEnd(w)}  ${'HEALTH'.padEnd(11)}  ${'STATE'.padEnd(8)}  ${'IDLE'.padStart(6)}  ${'UP'.padStart(6)}  ${'ASK'.padStart(7)}  VERIFY`;
   const lines = [paint(color, '2', header)];
   for (const r of rows) {
     const verify = r.verify === null ? '-' : r.verify === 'pass' ? 'pass' : paint(color, '31', 'FAIL');
     lines.push(
-      `${r.id.padEnd(w - Buffer.byteLength(r.id) + r.id.length)}  ${healthCell(r, color)}  ${stateLabel(r).padEnd(8)}  ${duration(r.idle_s).padStart(6)}  ${duration(r.uptime_s).padStart(6)}  ${duration(r.ask_age_s).padStart(7)}  ${verify}`,
+      `${shown(r).padEnd(w - Buffer.byteLength(shown(r)) + shown(r).length)}  ${healthCell(r, color)}  ${neutralize(stateLabel(r)).padEnd(8)}  ${duration(r.idle_s).padStart(6)}  ${duration(r.uptime_s).padStart(6)}  ${duration(r.ask_age_s).padStart(7)}  ${verify}`,
     );
   }
   return lines.join('\n');

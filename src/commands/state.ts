@@ -1,5 +1,4 @@
 import type { Ctx } from '../context.ts';
-import { ensureLayout } from '../context.ts';
 import { surveyAsks } from '../mailbox/askSurvey.ts';
 import { toView, type AskView } from '../mailbox/askRecords.ts';
 import { goalIds, journalTail, readSnapshots } from '../observe/world.ts';
@@ -28,8 +27,8 @@ function workerView(s: SessionInfo): WorkerView {
   return { id: s.id, state: s.state, alive: s.alive, exit_code: s.exitCode };
 }
 
+/** Read-only: every reader takes a missing directory as empty, so nothing is created. */
 export async function readState(ctx: Ctx): Promise<StateView> {
-  ensureLayout(ctx.paths);
   const survey = await surveyAsks(ctx, { repair: true });
   let workers: WorkerView[] = [];
   try {

@@ -4,43 +4,37 @@ import type { CAC } from 'cac';
 import { cliContext } from '../context.ts';
 import { err, out } from '../io.ts';
 import { str, type Opts } from '../args.ts';
-import { optionValue } from '../argv.ts';
-
-/** The `--session` value exactly as typed (cac would turn "007" into 7 and "" into 0). */
-function sessionFlag(opts: Opts): string | undefined {
-  if (opts.session === undefined) return undefined;
-  return optionValue('session') ?? str(opts.session);
-}
+import { neutralize } from '../../terminalText.ts';
 
 export function registerClaims(cli: CAC): void {
   cli
     .command('claim <name>', 'Take a named lease (exit 0 won or already yours, exit 1 held by a live session)')
     .option('--session <id>', 'Claim for this session (default: $LOOOP_SESSION_ID)')
     .example('"$LOOOP_BIN" claim repo-x || exit 0   # someone else is on it')
-    .action(async (name: unknown, opts: Opts) => {
+    .action(async (name: string, opts: Opts) => {
       const ctx = cliContext();
       const { runClaim } = await import('../../commands/claims.ts');
-      const r = await runClaim(ctx, { name: String(name), session: sessionFlag(opts) });
+      const r = await runClaim(ctx, { name, session: str(opts.session) });
       if (r.kind === 'held') {
         err(`looop: claim ${r.name}: held by live session '${r.holder}'`);
         return 1;
       }
-      if (r.kind === 'won') out(`claimed ${r.name}`);
+      if (r.kind === 'won') out(`claimed ${neutralize(r.name)}`);
       return 0;
     });
 
   cli
     .command('unclaim <name>', 'Release a named lease (idempotent; exit 1 if another live session holds it)')
     .option('--session <id>', 'Release for this session (default: $LOOOP_SESSION_ID)')
-    .action(async (name: unknown, opts: Opts) => {
+    .action(async (name: string, opts: Opts) => {
       const ctx = cliContext();
       const { runUnclaim } = await import('../../commands/claims.ts');
-      const r = await runUnclaim(ctx, { name: String(name), session: sessionFlag(opts) });
+      const r = await runUnclaim(ctx, { name, session: str(opts.session) });
       if (r.kind === 'refused') {
         err(`looop: unclaim ${r.name}: held by another live session '${r.holder}'`);
         return 1;
       }
-      if (r.kind === 'released') out(`unclaimed ${r.name}`);
+      if (r.kind === 'released') out(`unclaimed ${neutralize(r.name)}`);
       return 0;
     });
 }

@@ -1,40 +1,39 @@
-// cac wiring for the mailbox verbs. Each action normalizes cac's loose values,
-// lazily imports its command, prints the result and returns the exit code.
+// cac declarations for the mailbox verbs. Each action takes its words exactly as
+// typed, lazily imports its command, prints the result and returns the exit code.
 import type { CAC } from 'cac';
 import { cliContext } from '../context.ts';
 import { err, json, logLine, out } from '../io.ts';
-import { list, readStdin, str, usage, words, type Opts } from '../args.ts';
-import { optionValue, optionValues, wordsAfter } from '../argv.ts';
+import { blank, list, readStdin, str, usage, type Opts } from '../args.ts';
+import { neutralize, neutralizeLines } from '../../terminalText.ts';
 import type { AskView } from '../../mailbox/askRecords.ts';
 
+const ASK_USAGE = 'looop ask <worker> --prompt "…" [--ref PATH] [--options a,b]';
+
 function askLines(a: AskView, indent = ''): string[] {
-  const lines = [`${indent}⚑ ${a.id} (${a.worker}): ${a.prompt}`];
-  if (a.reference !== undefined) lines.push(`${indent}    ref: ${a.reference}`);
-  if (a.options !== undefined) lines.push(`${indent}    options: ${a.options.join(', ')}`);
+  const lines = [`${indent}⚑ ${neutralize(a.id)} (${neutralize(a.worker)}): ${neutralize(a.prompt)}`];
+  if (a.reference !== undefined) lines.push(`${indent}    ref: ${neutralize(a.reference)}`);
+  if (a.options !== undefined) lines.push(`${indent}    options: ${neutralize(a.options.join(', '))}`);
   return lines;
 }
 
 export function registerMailbox(cli: CAC): void {
   cli
-    .command('ask [worker]', 'Worker self-callback: raise a question and block until a human answers; prints only the answer')
+    .command('ask [worker]', 'Raise a question for a human and block until it is answered; prints only the answer (a worker self-callback)')
     .option('--prompt <text>', 'The question (required)')
     .option('--ref <path>', 'A file the human should read first, e.g. reports/x.md')
     .option('--options <a,b>', 'Suggested answers, comma-separated (repeatable)')
     .example('answer=$(looop ask w1 --prompt "Ship it?" --options yes,no)')
-    .action(async (worker: unknown, opts: Opts) => {
+    .action(async (worker: string | undefined, opts: Opts) => {
       const ctx = cliContext();
-      const id = str(worker) ?? ctx.env.LOOOP_SESSION_ID ?? '';
-      if (id === '') throw usage('ask: no worker id', 'looop ask <worker> --prompt "…" [--ref PATH] [--options a,b]  (or run inside a worker with $LOOOP_SESSION_ID)');
-      const prompt = optionValue('prompt');
-      if (prompt === undefined) throw usage('ask: missing --prompt', 'looop ask <worker> --prompt "…" [--ref PATH] [--options a,b]');
+      const id = worker ?? ctx.env.LOOOP_SESSION_ID ?? '';
+      if (id === '') throw usage('ask: no worker id', `${ASK_USAGE}  (or run inside a worker with $LOOOP_SESSION_ID)`);
+      const prompt = str(opts.prompt);
+      if (prompt === undefined) throw usage('ask: missing --prompt', ASK_USAGE);
       const { runAsk } = await import('../../commands/ask.ts');
       const ac = new AbortController();
       for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(sig, () => ac.abort());
-      await runAsk(
-        ctx,
-        { worker: id, prompt, reference: optionValue('ref') ?? null, options: list(optionValues('options')) },
-        { deliver: (text) => out(text), signal: ac.signal },
-      );
+      // The answer is data for the worker: printed byte for byte, never neutralised.
+      await runAsk(ctx, { worker: id, prompt, reference: str(opts.ref) ?? null, options: list(opts.options) }, { deliver: (text) => out(text), signal: ac.signal });
       return 0;
     });
 
@@ -43,13 +42,13 @@ export function registerMailbox(cli: CAC): void {
     .option('--force', 'Replace an existing answer')
     .example('looop answer w1-1 "yes, ship it"')
     .example('looop answer w1-1 - < reply.md')
-    .action(async (ask: unknown, text: unknown, opts: Opts) => {
+    .example('looop answer -- -r-1 "an id or text that starts with a dash"')
+    .action(async (ask: string, text: string[], opts: Opts) => {
       const ctx = cliContext();
-      const ws = words(text, opts);
-      const body = ws.length === 0 || (ws.length === 1 && ws[0] === '-') ? (await readStdin()).replace(/\s+$/u, '') : ws.join(' ');
+      const body = text.length === 0 || (text.length === 1 && text[0] === '-') ? (await readStdin()).replace(/\s+$/u, '') : text.join(' ');
       const { runAnswer } = await import('../../commands/answer.ts');
-      const r = await runAnswer(ctx, { id: String(ask), text: body, force: opts.force === true });
-      out(logLine(`${r.id}: ${r.text}`, ctx.now()));
+      const r = await runAnswer(ctx, { id: ask, text: body, force: opts.force === true });
+      out(logLine(`${neutralize(r.id)}: ${neutralize(r.text)}`, ctx.now()));
       if (r.kind === 'recorded-unread') err(`looop: note — ${r.why}`);
       return 0;
     });
@@ -68,7 +67,7 @@ export function registerMailbox(cli: CAC): void {
     });
 
   cli
-    .command('state', 'Snapshot of the world: pulse, asks, workers, goals')
+    .command('state', 'Print a snapshot of the world: pulse, asks, workers, goals')
     .option('--json', 'JSON object')
     .action(async (opts: Opts) => {
       const ctx = cliContext();
@@ -99,28 +98,28 @@ export function registerMailbox(cli: CAC): void {
 
   cli
     .command('tell <worker> [...msg]', 'Queue a steering message into a live worker (read by `told` or with its next answer)')
+    // Message words may start with a dash (`tell w1 --force-push is forbidden`).
     .allowUnknownOptions()
-    .action(async (worker: unknown, msg: unknown, opts: Opts) => {
+    .action(async (worker: string, msg: string[]) => {
       const ctx = cliContext();
-      // Dash-leading words are message text: cac parsed them as options, so take them from the raw argv.
-      const raw = wordsAfter(1);
-      const text = (raw.length > 0 ? raw : words(msg, opts)).join(' ').trim();
+      const text = msg.join(' ');
+      if (blank(text)) throw usage('tell: empty message (blank text is never sent)', `looop tell ${worker} "<message>"`);
       const { runTell } = await import('../../commands/tell.ts');
-      const t = runTell(ctx, String(worker), text);
-      out(logLine(`queued for ${t.worker}: ${t.msg}`, ctx.now()));
+      const t = runTell(ctx, worker, text);
+      out(logLine(`queued for ${neutralize(t.worker)}: ${neutralize(t.msg)}`, ctx.now()));
       return 0;
     });
 
   cli
-    .command('told [worker]', 'Worker self-callback: print and consume pending steering messages')
-    .action(async (worker: unknown) => {
+    .command('told [worker]', 'Print and consume the pending steering messages (a worker self-callback)')
+    .action(async (worker: string | undefined) => {
       const ctx = cliContext();
-      const id = str(worker) ?? ctx.env.LOOOP_SESSION_ID ?? '';
+      const id = worker ?? ctx.env.LOOOP_SESSION_ID ?? '';
       if (id === '') throw usage('told: no worker id', 'looop told [worker]  (or run inside a worker with $LOOOP_SESSION_ID)');
       const { runTold } = await import('../../commands/tell.ts');
       const lines = runTold(ctx, id);
-      if (lines.length > 0) out(lines.join('\n'));
+      // Line breaks a human put in a tell stay; escape sequences do not reach the terminal.
+      if (lines.length > 0) out(lines.map((l) => neutralizeLines(l)).join('\n'));
       return 0;
     });
 }
-

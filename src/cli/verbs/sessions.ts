@@ -4,28 +4,28 @@
 import type { CAC } from 'cac';
 import { cliContext } from '../context.ts';
 import { err, json, out, outRaw, useColor } from '../io.ts';
-import { readStdin, str, usage, words, type Opts } from '../args.ts';
+import { readStdin, str, usage, type Opts } from '../args.ts';
 import { outBytes } from '../bytesOut.ts';
 import { clip, renderWorkers } from '../renderWorkers.ts';
-import { optionValue } from '../argv.ts';
+import { neutralize } from '../../terminalText.ts';
 
 const START_USAGE = 'looop worker start <id> <prompt…|-> [--command C] [--verify C]';
 
-async function startWorker(id: unknown, promptWords: string[], opts: { command?: string; verify?: string; runner?: string }): Promise<number> {
+async function startWorker(id: string, promptWords: readonly string[], opts: { command?: string; verify?: string; runner?: string }): Promise<number> {
   const ctx = cliContext();
   const prompt = promptWords.length === 0 || (promptWords.length === 1 && promptWords[0] === '-') ? await readStdin() : promptWords.join(' ');
   if (prompt.trim() === '') throw usage('worker start: missing prompt', START_USAGE);
   const { runWorkerStart } = await import('../../commands/workerStart.ts');
-  const r = await runWorkerStart(ctx, { id: String(id), prompt, ...opts });
-  out(`start-worker ${r.id}${r.override ? ' (command override)' : ''}`);
+  const r = await runWorkerStart(ctx, { id, prompt, ...opts });
+  out(`start-worker ${neutralize(r.id)}${r.override ? ' (command override)' : ''}`);
   return 0;
 }
 
-async function kill(id: unknown): Promise<number> {
+async function kill(id: string): Promise<number> {
   const ctx = cliContext();
   const { runKill } = await import('../../commands/kill.ts');
-  const r = await runKill(ctx, String(id));
-  out(`killed ${r.id}${r.escalated ? ' (escalated to SIGKILL)' : ''}${r.via === 'direct' ? ' (its host was gone)' : ''}`);
+  const r = await runKill(ctx, id);
+  out(`killed ${neutralize(r.id)}${r.escalated ? ' (escalated to SIGKILL)' : ''}${r.via === 'direct' ? ' (its host was gone)' : ''}`);
   if (!r.confirmed) err(`looop: kill ${r.id}: some process of the session survived SIGKILL (it may have left the process group)`);
   return 0;
 }
@@ -37,19 +37,17 @@ export function registerSessions(cli: CAC): void {
     .option('--verify <cmd>', 'A shell command that exits 0 only when the work is truly done')
     .example('looop worker start fix-ci "make CI green on main"')
     .example("looop worker start demo hi --command 'bash {{prompt_file}}'")
-    .action(async (id: unknown, prompt: unknown, opts: Opts) =>
-      startWorker(id, words(prompt, opts), { command: optionValue('command'), verify: optionValue('verify') }),
-    );
+    .action(async (id: string, prompt: string[], opts: Opts) => startWorker(id, prompt, { command: str(opts.command), verify: str(opts.verify) }));
 
   cli
-    .command('start-session <id> <prompt> [runner]', 'Seed-era alias of `worker start` (runner = a name under "runners" in the config)')
-    .action(async (id: unknown, prompt: unknown, runner: unknown) => startWorker(id, [String(prompt)], { runner: str(runner) }));
+    .command('start-session <id> <prompt> [runner]', 'Start a worker (the seed-era alias of `worker start`; runner = a name under "runners" in the config)')
+    .action(async (id: string, prompt: string, runner: string | undefined) => startWorker(id, [prompt], runner === undefined ? {} : { runner }));
 
   cli.command('worker kill <id>', 'End a worker: its whole process group (SIGHUP, then SIGKILL)').action(kill);
   cli.command('kill <id>', 'End a session: its whole process group; the record says killed before this returns').action(kill);
 
   cli
-    .command('worker list', 'The fleet: the pulse, then live workers with their health')
+    .command('worker list', 'List the fleet: the pulse, then live workers with their health')
     .option('--json', 'JSON array')
     .option('-a, --all', 'Include dead workers')
     .option('-w, --watch', 'Repaint in place until Ctrl-C')
@@ -69,7 +67,9 @@ export function registerSessions(cli: CAC): void {
         out(renderWorkers(await listWorkers(ctx, { all }), useColor()));
         return 0;
       }
-      const secs = Math.max(1, Number(str(opts.interval) ?? 2) || 2);
+      const interval = str(opts.interval);
+      if (interval !== undefined && !/^\d+(\.\d+)?$/.test(interval)) throw usage('worker list: --interval needs a number of seconds', 'looop worker list -w --interval N');
+      const secs = Math.max(1, Number(interval ?? 2) || 2);
       let previous = 0;
       for (;;) {
         const rows = await listWorkers(ctx, { all });
@@ -87,47 +87,48 @@ export function registerSessions(cli: CAC): void {
     .option('-n', 'No Enter after the text')
     .option('--no-newline', 'Same as -n')
     .example('looop send w1 "yes, continue"')
-    .action(async (id: unknown, text: unknown, opts: Opts) => {
+    .action(async (id: string, text: string[], opts: Opts) => {
       const ctx = cliContext();
-      const t = words(text, opts).join(' ');
+      // Spaces are keystrokes too: only no text at all is refused.
+      const t = text.join(' ');
       if (t === '') throw usage('send: no text', 'looop send <id> <text…> [-n|--no-newline]');
       const { runSend } = await import('../../commands/send.ts');
-      const r = await runSend(ctx, String(id), t, !(opts.n === true || opts.newline === false));
-      out(`sent to ${r.id}`);
+      const r = await runSend(ctx, id, t, !(opts.n === true || opts.newline === false));
+      out(`sent to ${neutralize(r.id)}`);
       return 0;
     });
 
   cli
-    .command('screenshot <id>', 'The screen of a session (live, or after it ended); plain text by default')
+    .command('screenshot <id>', 'Print the screen of a session (live, or after it ended); plain text by default')
     .alias('ss')
     .option('--plain', 'Text rows (default)')
     .option('--ansi', 'Rows with colours (SGR)')
     .option('--json', 'Object with rows, cols, cursor, text and styled cells')
     .option('--no-trim', 'Keep trailing blank rows')
-    .action(async (id: unknown, opts: Opts) => {
+    .action(async (id: string, opts: Opts) => {
       const ctx = cliContext();
       const picked = (['plain', 'ansi', 'json'] as const).filter((f) => opts[f] === true);
       if (picked.length > 1) throw usage(`screenshot: --${picked.join(' and --')} are mutually exclusive`, 'looop screenshot <id> [--plain|--ansi|--json] [--no-trim]');
       const { runScreenshot } = await import('../../commands/screenshot.ts');
-      const r = await runScreenshot(ctx, String(id), picked[0] ?? 'plain', opts.trim !== false);
+      const r = await runScreenshot(ctx, id, picked[0] ?? 'plain', opts.trim !== false);
       // Exactly one newline after the screen: trailing blank rows (--no-trim) are part of it.
       outRaw(`${typeof r.output === 'string' ? r.output : json(r.output)}\n`);
       return 0;
     });
 
   cli
-    .command('attach <id>', 'Interactive view of a live session; your keys go to it. Detach: press Ctrl-\\ twice')
+    .command('attach <id>', 'Show a live session interactively; your keys go to it. Detach: press Ctrl-\\ twice')
     .usage('attach <id>\n\n  Shows the live screen of session <id> and types your keys into it (the session takes\n  your terminal size while you are attached).\n  Detach: press Ctrl-\\ twice. A single Ctrl-\\ followed by any other key is passed through.\n  On detach the terminal is restored and the session keeps running.')
     .example('looop attach w1      # Ctrl-\\ Ctrl-\\ to detach; the session keeps running')
-    .action(async (id: unknown) => {
+    .action(async (id: string) => {
       const ctx = cliContext();
       const { checkAttachable, runAttach } = await import('../../commands/attach.ts');
-      checkAttachable(ctx, String(id));
+      checkAttachable(ctx, id);
       const { terminalPort } = await import('../terminalPort.ts');
-      const port = terminalPort(String(id));
+      const port = terminalPort(id);
       try {
-        const r = await runAttach(ctx, String(id), port.port);
-        err(r.how === 'detached' ? `[detached from ${String(id)} — reattach with: looop attach ${String(id)}]` : `[session ${String(id)} ended (${r.state})]`);
+        const r = await runAttach(ctx, id, port.port);
+        err(r.how === 'detached' ? `[detached from ${id} — reattach with: looop attach ${id}]` : `[session ${id} ended (${r.state})]`);
         return 0;
       } finally {
         port.close();
@@ -135,16 +136,16 @@ export function registerSessions(cli: CAC): void {
     });
 
   cli
-    .command('log <id>', "A session's transcript (escape codes stripped unless --raw)")
+    .command('log <id>', "Print a session's transcript (escape codes stripped unless --raw)")
     .option('--tail <n>', 'Only the last N lines')
     .option('-f, --follow', 'Keep printing new output until the session ends')
     .option('--raw', 'Keep the escape codes, byte for byte')
-    .action(async (id: unknown, opts: Opts) => {
+    .action(async (id: string, opts: Opts) => {
       const ctx = cliContext();
       const tailRaw = str(opts.tail);
       if (tailRaw !== undefined && !/^\d+$/.test(tailRaw)) throw usage('log: --tail needs a whole number', 'looop log <id> [--tail N] [--follow] [--raw]');
       const { runLog } = await import('../../commands/log.ts');
-      await runLog(ctx, String(id), { tail: tailRaw === undefined ? undefined : Number(tailRaw), follow: opts.follow === true, raw: opts.raw === true }, (c) =>
+      await runLog(ctx, id, { tail: tailRaw === undefined ? undefined : Number(tailRaw), follow: opts.follow === true, raw: opts.raw === true }, (c) =>
         typeof c === 'string' ? outRaw(c) : outBytes(c),
       );
       return 0;
