@@ -131,6 +131,32 @@ test('a claim held by a session whose host lives in another PID namespace is kep
   assert.equal(readJson(path.join(dir, 'claims', 'repo.json')).context.holder, 'near');
 });
 
+test('`kill` never signals local processes for pids recorded by a host in another PID namespace', async (t) => {
+  const dir = tempDataDir(t);
+  const ctx = ctxFor(dir);
+  // A local process whose pid and start time a foreign record happens to name.
+  const bystander = spawn('sleep', ['600'], { detached: true, stdio: 'ignore' });
+  t.after(() => {
+    try {
+      process.kill(-bystander.pid, 'SIGKILL');
+    } catch {}
+  });
+  const stat = fs.readFileSync(`/proc/${bystander.pid}/stat`, 'utf8');
+  const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  const files = sessionFiles(ctx.paths, 'far');
+  fs.mkdirSync(files.dir, { recursive: true });
+  const host = { pid: 4194007, start: '5', pidns: FAR_NS, boot: BOOT };
+  entityStore.createEntity(files.record, SESSION_ENTITY, { id: 'far', command: 'agent {{prompt_file}}', cwd: '/', cols: 80, rows: 24, createdAt: new Date().toISOString() }, new Date());
+  await entityStore.updateEntity(files.record, SESSION_ENTITY, () => [{ type: 'SPAWNED', host, child: { pid: bystander.pid, pgid: bystander.pid, start }, at: new Date().toISOString() }], () => new Date());
+
+  const r = looop(dir, ['kill', 'far']);
+  // `kill` returns only after the group it signalled is empty, so a victim is a zombie by now.
+  const state = fs.readFileSync(`/proc/${bystander.pid}/stat`, 'utf8').split(') ')[1]?.[0];
+  assert.equal(state, 'S', `kill signalled a local process for a foreign pid (exit ${r.code}: ${r.stderr})`);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /another PID namespace/, 'it says why it cannot kill');
+});
+
 test('the pulse lock held from another PID namespace counts while its lease is fresh', (t) => {
   const dir = tempDataDir(t);
   const ctx = ctxFor(dir);

@@ -52,8 +52,13 @@ export async function killOrphans(env: Envelope<SessionContext>): Promise<{ foun
 async function killDirect(ctx: Ctx, env: Envelope<SessionContext>): Promise<KillResult> {
   const id = env.context.id;
   const host = env.context.host;
+  if (host !== null && !isLocal(host)) {
+    throw new LooopError('NOT_RUNNING', `kill ${id}: its host runs in another PID namespace or machine and did not answer; its pids mean nothing here`, {
+      hint: 'end it where it runs (inside its container); once its lease expires it shows as dead',
+    });
+  }
   // A host that stopped answering must not outlive the kill and write over our record.
-  if (host !== null && isLocal(host) && isAlive(host)) {
+  if (host !== null && isAlive(host)) {
     try {
       process.kill(host.pid, 'SIGKILL');
     } catch {
