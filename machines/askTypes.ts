@@ -4,6 +4,9 @@
 export interface AskerIdentity {
   readonly pid: number;
   readonly start: string | null;
+  /** Where the pid means something (PID namespace inode + boot id); absent in records of older versions. */
+  readonly pidns?: number;
+  readonly boot?: string;
 }
 
 export interface AskContext {
@@ -35,6 +38,10 @@ export const ASK_STATES: readonly AskState[] = ['pending', 'answered', 'delivere
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStrOrNull = (v: unknown): boolean => v === null || typeof v === 'string';
+/** A place is both fields or neither: a positive namespace inode and a boot id. */
+const placeOk = (v: Record<string, unknown>): boolean =>
+  (v.pidns === undefined && v.boot === undefined) ||
+  (typeof v.pidns === 'number' && Number.isInteger(v.pidns) && v.pidns > 0 && typeof v.boot === 'string' && /^[0-9a-f-]{8,64}$/.test(v.boot));
 
 /** Why a parsed context is not an ask context, or null when it is. */
 export function askContextProblem(c: unknown): string | null {
@@ -45,8 +52,8 @@ export function askContextProblem(c: unknown): string | null {
   if (!isStrOrNull(c.reference)) return 'context.reference must be a string or null';
   if (!Array.isArray(c.options) || !c.options.every((o) => typeof o === 'string')) return 'context.options must be a list of strings';
   if (typeof c.ts !== 'number') return 'context.ts must be a number';
-  if (c.asker !== null && !(isObj(c.asker) && typeof c.asker.pid === 'number' && isStrOrNull(c.asker.start))) {
-    return 'context.asker must be null or {pid, start}';
+  if (c.asker !== null && !(isObj(c.asker) && typeof c.asker.pid === 'number' && isStrOrNull(c.asker.start) && placeOk(c.asker))) {
+    return 'context.asker must be null or {pid, start[, pidns, boot]}';
   }
   if (c.answer !== null && !(isObj(c.answer) && typeof c.answer.file === 'string' && typeof c.answer.at === 'string')) {
     return 'context.answer must be null or {file, at}';

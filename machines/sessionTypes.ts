@@ -6,6 +6,9 @@ export interface HostIdentity {
   readonly pid: number;
   /** Kernel start time (clock ticks since boot) as a string; null where /proc is missing. */
   readonly start: string | null;
+  /** Where the pid means something (PID namespace inode + boot id); absent in records of older versions. */
+  readonly pidns?: number;
+  readonly boot?: string;
 }
 
 export interface ChildIdentity {
@@ -56,11 +59,14 @@ export const OPEN_STATES: readonly SessionState[] = ['starting', 'running'];
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStrOrNull = (v: unknown): boolean => v === null || typeof v === 'string';
 const isPosInt = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v > 0;
+/** A place is both fields or neither: a positive namespace inode and a boot id. */
+const placeOk = (v: Record<string, unknown>): boolean =>
+  (v.pidns === undefined && v.boot === undefined) || (isPosInt(v.pidns) && typeof v.boot === 'string' && /^[0-9a-f-]{8,64}$/.test(v.boot));
 
 function identityProblem(v: unknown, name: string, withPgid: boolean): string | null {
   if (v === null) return null;
-  if (!isObj(v) || !isPosInt(v.pid) || !isStrOrNull(v.start) || (withPgid && !isPosInt(v.pgid))) {
-    return `context.${name} must be null or {pid${withPgid ? ', pgid' : ''}, start}`;
+  if (!isObj(v) || !isPosInt(v.pid) || !isStrOrNull(v.start) || (withPgid && !isPosInt(v.pgid)) || !placeOk(v)) {
+    return `context.${name} must be null or {pid${withPgid ? ', pgid' : ''}, start[, pidns, boot]}`;
   }
   return null;
 }

@@ -3,6 +3,7 @@ export * as fsio from './store/fsio.ts';
 export * as envelope from './store/envelope.ts';
 export * as entityStore from './store/entityStore.ts';
 export * as processIdentity from './proc/processIdentity.ts';
+export * as lease from './proc/lease.ts';
 export * as pulseLock from './pulse/pulseLock.ts';
 export * as paths from './paths.ts';
 export * as ids from './ids.ts';

@@ -5,14 +5,14 @@
 // CAS alone decides who wins, so a stale, vanished or unreadable gate just lets the
 // caller go straight to the CAS.
 //
-// The gate is a symbolic link whose target is the holder's `<pid>:<start time>`:
+// The gate is a symbolic link whose target is the holder's identityText:
 // symlink(2) creates the name and its content in one atomic step, so nobody ever
 // sees a half-written gate, and it needs no fsync because it is never durable state.
 import { fs } from '../nodeFs.ts';
 import path from 'node:path';
 import { hasErrno } from '../errors.ts';
 import { waitForDirChange } from '../store/dirChange.ts';
-import { isAlive, selfIdentity, type ProcessIdentity } from '../proc/processIdentity.ts';
+import { identityText, linkHolderAlive, parseIdentityText, selfIdentity, type ProcessIdentity } from '../proc/processIdentity.ts';
 
 export type GateEntry =
   | { readonly kind: 'entered'; readonly leave: () => void }
@@ -42,16 +42,6 @@ function trySymlink(target: string, link: string): boolean {
   return true;
 }
 
-function identityText(id: ProcessIdentity): string {
-  return `${id.pid}:${id.start ?? ''}`;
-}
-
-function parseIdentity(text: string): ProcessIdentity | null {
-  const m = /^(\d+):(\d*)$/.exec(text);
-  if (m === null) return null;
-  return { pid: Number(m[1]), start: m[2] === '' ? null : (m[2] ?? null) };
-}
-
 export function enterGate(file: string): GateEntry {
   const gate = path.join(gatesDir(file), gateName(file));
   const me = identityText(selfIdentity());
@@ -76,8 +66,8 @@ export function enterGate(file: string): GateEntry {
   } catch {
     return { kind: 'open' };
   }
-  const holder = parseIdentity(target);
-  if (holder !== null && isAlive(holder)) return { kind: 'busy', holder };
+  const holder = parseIdentityText(target);
+  if (holder !== null && linkHolderAlive(gate, holder)) return { kind: 'busy', holder };
   // Left by a crashed claimer. Removing it can race with a fresh gate, which at worst
   // lets two claimers reach the CAS together: still exactly one wins.
   try {

@@ -42,7 +42,7 @@ export async function runAnswer(ctx: Ctx, args: AnswerArgs): Promise<AnswerResul
   // before our own ANSWER transition lands.
   let before = rec.envelope.state;
   const asker = rec.envelope.context.asker;
-  if (before === 'pending' && asker !== null && !isAlive(asker)) {
+  if (before === 'pending' && asker !== null && !isAlive(asker, ctx.paths)) {
     await strandAsk(ctx, rec.envelope);
     before = 'stranded';
   }

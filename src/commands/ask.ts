@@ -8,6 +8,7 @@ import { ensureLayout, unixSeconds, type Ctx } from '../context.ts';
 import { readEntity, describeInvalid } from '../store/envelope.ts';
 import { updateEntity } from '../store/entityStore.ts';
 import { selfIdentity } from '../proc/processIdentity.ts';
+import { holdLease } from '../proc/lease.ts';
 import { openDirWatch } from '../watch/dirWatch.ts';
 import { ASK_KIND, askFile } from '../mailbox/askKind.ts';
 import { ASK_ENTITY } from '../mailbox/askEntity.ts';
@@ -53,6 +54,8 @@ export async function runAsk(ctx: Ctx, args: AskInputArgs, hooks: AskHooks): Pro
   const limit = timeoutMs(ctx);
   const deadline = limit === null ? null : Date.now() + limit;
 
+  // Our lease exists before the record names us, for judges in other PID namespaces.
+  const lease = holdLease(ctx.paths.lockDir, selfIdentity());
   // Watch before the record exists, so no answer can slip in unseen.
   const watch = await openDirWatch([ctx.paths.asks, ctx.paths.answers], {
     env: ctx.env,
@@ -119,6 +122,7 @@ export async function runAsk(ctx: Ctx, args: AskInputArgs, hooks: AskHooks): Pro
     }
   } finally {
     abort?.();
+    lease.release();
     await watch.close();
   }
 }

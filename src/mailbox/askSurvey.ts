@@ -33,7 +33,7 @@ export async function surveyAsks(ctx: Ctx, options: { repair: boolean }): Promis
     }
     if (env.state !== 'pending') continue;
     const asker = env.context.asker;
-    if (asker !== null && !isAlive(asker)) {
+    if (asker !== null && !isAlive(asker, ctx.paths)) {
       stranded.push(options.repair ? await strandAsk(ctx, env) : env);
       continue;
     }

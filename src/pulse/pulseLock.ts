@@ -1,9 +1,11 @@
-// The pulse is alive while the process recorded in .lock/pulse.json (pid + start
-// time) is running. Nothing else decides `pulse_alive` or `wait`'s pulse-down.
+// The pulse is alive while the process recorded in .lock/pulse.json is: pid + start
+// time when it runs here, its lease when it runs in another PID namespace or machine.
+// Nothing else decides `pulse_alive` or `wait`'s pulse-down.
 import path from 'node:path';
 import type { Paths } from '../paths.ts';
 import { createExclusive, ensureDir, readIfExists, removeIfExists } from '../store/fsio.ts';
-import { isAlive, selfIdentity, type ProcessIdentity } from '../proc/processIdentity.ts';
+import { identityFromJson, isAlive, sameIdentity, selfIdentity, type ProcessIdentity } from '../proc/processIdentity.ts';
+import { holdLease, type Lease } from '../proc/lease.ts';
 
 export function pulseLockFile(paths: Paths): string {
   return path.join(paths.lockDir, 'pulse.json');
@@ -13,8 +15,7 @@ function readHolder(paths: Paths): { holder: ProcessIdentity | null; bytes: Buff
   const bytes = readIfExists(pulseLockFile(paths));
   if (bytes === null) return { holder: null, bytes };
   try {
-    const o = JSON.parse(bytes.toString('utf8')) as { pid?: unknown; start?: unknown };
-    if (typeof o.pid === 'number' && (typeof o.start === 'string' || o.start === null)) return { holder: { pid: o.pid, start: o.start }, bytes };
+    return { holder: identityFromJson(JSON.parse(bytes.toString('utf8'))), bytes };
   } catch {
     // unreadable lock: nobody provably holds it
   }
@@ -23,26 +24,36 @@ function readHolder(paths: Paths): { holder: ProcessIdentity | null; bytes: Buff
 
 export function pulseAlive(paths: Paths): boolean {
   const { holder } = readHolder(paths);
-  return holder !== null && isAlive(holder);
+  return holder !== null && isAlive(holder, paths);
 }
+
+let lease: Lease | null = null;
 
 /** Takes the single-instance pulse lock; false when a live pulse holds it. */
 export function acquirePulseLock(paths: Paths): boolean {
   ensureDir(paths.lockDir);
+  // The lease exists before the lock names us, so no judge ever sees us without one.
+  const mine = holdLease(paths.lockDir, selfIdentity());
   const me = `${JSON.stringify({ ...selfIdentity(), since: new Date().toISOString() })}\n`;
   for (let i = 0; i < 3; i++) {
-    if (createExclusive(pulseLockFile(paths), me)) return true;
+    if (createExclusive(pulseLockFile(paths), me)) {
+      lease?.release();
+      lease = mine;
+      return true;
+    }
     const { holder, bytes } = readHolder(paths);
-    if (holder !== null && isAlive(holder)) return false;
+    if (holder !== null && isAlive(holder, paths)) break;
     // Stale: remove only the exact bytes we judged dead, then race for it again.
     const now = readIfExists(pulseLockFile(paths));
     if (bytes !== null && now !== null && now.equals(bytes)) removeIfExists(pulseLockFile(paths));
   }
+  mine.release();
   return false;
 }
 
 export function releasePulseLock(paths: Paths): void {
   const { holder } = readHolder(paths);
-  const me = selfIdentity();
-  if (holder !== null && holder.pid === me.pid && holder.start === me.start) removeIfExists(pulseLockFile(paths));
+  if (holder !== null && sameIdentity(holder, selfIdentity())) removeIfExists(pulseLockFile(paths));
+  lease?.release();
+  lease = null;
 }

@@ -1,6 +1,7 @@
 // The fleet as read from sessions/*/session.json: plain reads, no XState, because
 // the claim and tell paths call it. Liveness is derived here (host pid + start
-// time); the `dead` label covers hosts that vanished without a final record.
+// time, or its lease when the host lives in another PID namespace); the `dead`
+// label covers hosts that vanished without a final record.
 import { fs } from '../nodeFs.ts';
 import path from 'node:path';
 import type { Ctx } from '../context.ts';
@@ -36,8 +37,11 @@ export interface Liveness {
   readonly alive: boolean;
 }
 
-/** The live/dead verdict for a record: final states are final; open ones need a live host. */
-export function livenessOf(env: Envelope<SessionContext>, now: Date): Liveness {
+/**
+ * The live/dead verdict for a record: final states are final; open ones need a live
+ * host. `lockDir` (where leases live) lets a host in another PID namespace be judged.
+ */
+export function livenessOf(env: Envelope<SessionContext>, now: Date, lockDir?: string): Liveness {
   const recorded = env.state as SessionState;
   if (!OPEN_STATES.includes(recorded)) return { state: recorded, alive: false };
   const host = env.context.host;
@@ -46,11 +50,11 @@ export function livenessOf(env: Envelope<SessionContext>, now: Date): Liveness {
     const young = now.getTime() - Date.parse(env.context.createdAt) < STARTING_GRACE_MS;
     return young ? { state: recorded, alive: true } : { state: 'dead', alive: false };
   }
-  return isAlive(host) ? { state: recorded, alive: true } : { state: 'dead', alive: false };
+  return isAlive(host, { lockDir }) ? { state: recorded, alive: true } : { state: 'dead', alive: false };
 }
 
-export function toInfo(env: Envelope<SessionContext>, now: Date): SessionInfo {
-  const l = livenessOf(env, now);
+export function toInfo(env: Envelope<SessionContext>, now: Date, lockDir?: string): SessionInfo {
+  const l = livenessOf(env, now, lockDir);
   const c = env.context;
   return {
     id: c.id,
@@ -81,7 +85,7 @@ export function readSession(ctx: Ctx, id: string): SessionRead {
   if (r.envelope.context.id !== id) {
     throw new LooopError('CORRUPT_FILE', `sessions/${id}/session.json describes session "${r.envelope.context.id}" — fix or remove it by hand`);
   }
-  return { kind: 'ok', envelope: r.envelope, info: toInfo(r.envelope, ctx.now()) };
+  return { kind: 'ok', envelope: r.envelope, info: toInfo(r.envelope, ctx.now(), ctx.paths.lockDir) };
 }
 
 /**

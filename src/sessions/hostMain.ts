@@ -5,6 +5,8 @@
 import { fs } from '../nodeFs.ts';
 import { resolvePaths } from '../paths.ts';
 import { prepareHost } from './host.ts';
+import { selfIdentity } from '../proc/processIdentity.ts';
+import { holdLease } from '../proc/lease.ts';
 
 /**
  * Closes descriptors inherited without close-on-exec (a caller's pipe, an fd a shell
@@ -46,6 +48,12 @@ const host = prepareHost(paths, id, log);
 if (typeof host === 'string') {
   log(host);
   process.exit(1);
+}
+// Our lease exists before the record names us; it goes when this process exits.
+try {
+  holdLease(paths.lockDir, selfIdentity());
+} catch (e) {
+  log(`cannot write the host's lease (${String(e)}); judges in other PID namespaces will see this session as dead`);
 }
 // The host is in its own session, so these come only from someone who means it: end the child properly.
 for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {

@@ -44,7 +44,7 @@ export class HostRequests {
 
   /** A human's terminal answers terminal queries itself while attached. */
   humanAttached(): boolean {
-    this.attachers = this.attachers.filter(isAlive);
+    this.attachers = this.attachers.filter((a) => isAlive(a));
     return this.attachers.length > 0;
   }
 

@@ -7,7 +7,7 @@ import { fs } from '../nodeFs.ts';
 import type { SessionContext } from '../../machines/sessionTypes.ts';
 import type { Ctx } from '../context.ts';
 import { LooopError, isLooopError } from '../errors.ts';
-import { isAlive } from '../proc/processIdentity.ts';
+import { isAlive, isLocal } from '../proc/processIdentity.ts';
 import { updateEntity } from '../store/entityStore.ts';
 import type { Envelope } from '../store/envelope.ts';
 import { discardTells } from '../mailbox/tells.ts';
@@ -40,6 +40,9 @@ function ended(env: Envelope<SessionContext>): string | null {
 export async function killOrphans(env: Envelope<SessionContext>): Promise<{ found: boolean; escalated: boolean; confirmed: boolean }> {
   const child = env.context.child;
   if (child === null) return { found: false, escalated: false, confirmed: true };
+  // Its pids belong to another PID namespace or machine: here they name unrelated processes.
+  const host = env.context.host;
+  if (host !== null && !isLocal(host)) return { found: false, escalated: false, confirmed: false };
   const leader = isAlive({ pid: child.pid, start: child.start });
   if (!leader && sessionGroupMembers(child.pgid, child.start).length === 0) return { found: false, escalated: false, confirmed: true };
   const k = await killGroup(child.pgid, { notBefore: child.start });
@@ -49,6 +52,11 @@ export async function killOrphans(env: Envelope<SessionContext>): Promise<{ foun
 async function killDirect(ctx: Ctx, env: Envelope<SessionContext>): Promise<KillResult> {
   const id = env.context.id;
   const host = env.context.host;
+  if (host !== null && !isLocal(host)) {
+    throw new LooopError('NOT_RUNNING', `kill ${id}: its host runs in another PID namespace or machine and did not answer; its pids mean nothing here`, {
+      hint: 'end it where it runs (inside its container); once its lease expires it shows as dead',
+    });
+  }
   // A host that stopped answering must not outlive the kill and write over our record.
   if (host !== null && isAlive(host)) {
     try {

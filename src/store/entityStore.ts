@@ -5,13 +5,16 @@
 //   create, re-reads the file, and publishes rev k only if the file is still at rev n.
 //   A token whose holder died (pid + start time) is skipped, never deleted, so two
 //   writers can never both believe they hold the same token (no ABA on stale locks).
+//   A holder from another PID namespace or machine cannot be looked up in our /proc:
+//   its token counts as held for one lease TTL from its creation (a token lives for
+//   one read-compare-rename, so that TTL is its lease, never renewed).
 import { fs } from '../nodeFs.ts';
 import path from 'node:path';
 import { initialTransition, transition, type AnyStateMachine, type EventFromLogic, type InputFrom } from 'xstate';
 import { LooopError, hasErrno } from '../errors.ts';
 import { createExclusive, readIfExists, removeIfExists, writeAtomic, fsyncDir } from './fsio.ts';
 import { type EntityKind, type Envelope, type EntityRead, machineTag, parseEnvelope, readEntity } from './envelope.ts';
-import { isAlive, selfIdentity, type ProcessIdentity } from '../proc/processIdentity.ts';
+import { identityText, isLocal, linkHolderAlive, parseIdentityText, selfIdentity, type ProcessIdentity } from '../proc/processIdentity.ts';
 import { waitForDirChange } from './dirChange.ts';
 
 export interface MachineEntity<C, M extends AnyStateMachine> extends EntityKind<C> {
@@ -100,7 +103,9 @@ export async function updateEntity<C, M extends AnyStateMachine>(
     if (outcome.kind === 'busy') {
       if (Date.now() > deadline) {
         throw new LooopError('CONFLICT', `${file}: another process has held the write token for too long`, {
-          hint: `it belongs to pid ${outcome.holder.pid}; if that process is stuck, kill it and retry`,
+          hint: isLocal(outcome.holder)
+            ? `it belongs to pid ${outcome.holder.pid}; if that process is stuck, kill it and retry`
+            : `it belongs to pid ${outcome.holder.pid} in another PID namespace or machine (a container sharing this data dir); retry once it is done`,
         });
       }
       await waitForDirChange(path.dirname(file), 50);
@@ -120,12 +125,13 @@ function tokenPath(file: string, rev: number): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.rev${rev}`);
 }
 
-// A write token is a symbolic link whose target is the holder's `<pid>:<start time>`:
+// A write token is a symbolic link whose target is the holder's identityText
+// (`<pid>:<start time>[@<pidns>:<boot id>]`):
 // symlink(2) creates the name and its content in one step, so nobody sees a half-made
 // token, and it needs no fsync because a token is never durable state.
 function takeToken(token: string): boolean {
   try {
-    fs.symlinkSync(`${selfIdentity().pid}:${selfIdentity().start ?? ''}`, token);
+    fs.symlinkSync(identityText(selfIdentity()), token);
     return true;
   } catch (e) {
     if (hasErrno(e, 'EEXIST')) return false;
@@ -143,9 +149,7 @@ function readToken(token: string): ProcessIdentity | null {
     if (hasErrno(e, 'EINVAL')) return { pid: -1, start: null }; // not a symlink: debris
     throw e;
   }
-  const m = /^(\d+):(\d*)$/.exec(text);
-  if (m === null) return { pid: -1, start: null };
-  return { pid: Number(m[1]), start: m[2] === '' ? null : (m[2] ?? null) };
+  return parseIdentityText(text) ?? { pid: -1, start: null };
 }
 
 function publish(file: string, observedRev: number, build: (rev: number) => Envelope<unknown>): PublishOutcome {
@@ -155,7 +159,7 @@ function publish(file: string, observedRev: number, build: (rev: number) => Enve
     if (!takeToken(token)) {
       const holder = readToken(token);
       if (holder === null) return { kind: 'conflict' }; // released just now: re-read
-      if (isAlive(holder)) return { kind: 'busy', holder };
+      if (linkHolderAlive(token, holder)) return { kind: 'busy', holder };
       skipped.push(token);
       continue;
     }

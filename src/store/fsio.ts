@@ -3,7 +3,8 @@
 import { fs } from '../nodeFs.ts';
 import path from 'node:path';
 import { nonce } from '../nonce.ts';
-import { identityOf } from '../proc/processIdentity.ts';
+import { identityOf, placeTag } from '../proc/processIdentity.ts';
+import { leaseTtlMs } from '../proc/lease.ts';
 import { LooopError, hasErrno } from '../errors.ts';
 import { readDataFile } from './dataFile.ts';
 
@@ -120,21 +121,31 @@ export function removeIfExists(file: string): boolean {
   }
 }
 
-// `.<name>.<pid>.<counter>.<hex>.tmp`, as tempPathFor makes them.
-const TEMP_NAME = /^\..+\.(\d+)\.\d+\.[0-9a-f]+\.tmp$/;
+// `.<name>.<pid>[-<place tag>].<counter>.<hex>.tmp`, as tempPathFor makes them (no tag: an older looop).
+const TEMP_NAME = /^\..+\.(\d+)(?:-([0-9a-f]{8}))?\.\d+\.[0-9a-f]+\.tmp$/;
 
 /**
  * Removes temp files whose writer is gone (killed between writing and publishing).
- * They are never published records, so removing them loses nothing.
+ * They are never published records, so removing them loses nothing. A writer that
+ * lives here is judged by /proc; one from another namespace or machine (its tag is
+ * not ours) only by age: a temp lives for one write, so one lease TTL is plenty.
  */
 export function sweepDeadTemps(dir: string, names: readonly string[] = listDir(dir)): number {
   let removed = 0;
+  let here: string | undefined;
   for (const name of names) {
     const m = TEMP_NAME.exec(name);
     if (m === null) continue;
-    const pid = Number(m[1]);
-    if (pid === process.pid || identityOf(pid) !== null) continue;
-    if (removeIfExists(path.join(dir, name))) removed += 1;
+    const file = path.join(dir, name);
+    here ??= placeTag();
+    if (m[2] === undefined || m[2] === here) {
+      const pid = Number(m[1]);
+      if (pid === process.pid || identityOf(pid) !== null) continue;
+    } else {
+      const st = fs.lstatSync(file, { throwIfNoEntry: false });
+      if (st === undefined || Date.now() - st.mtimeMs <= leaseTtlMs()) continue;
+    }
+    if (removeIfExists(file)) removed += 1;
   }
   return removed;
 }
