@@ -26,7 +26,9 @@ test('an editor that saves via a temp file and rename', async (t) => {
   fs.writeFileSync(tmp, 'Approved.\nGo ahead with the migration.\n');
   fs.renameSync(tmp, path.join(dir, 'answers', 'w-1.txt'));
   assert.equal(await delivered(ask), 'Approved.\nGo ahead with the migration.\n');
-  assert.equal(readJson(path.join(dir, 'asks', 'w-1.json')).context.answer.file, 'answers/w-1.txt');
+  // Delivered: the record and its answer leave the live directories for the archive.
+  assert.equal(readJson(path.join(dir, 'asks', 'archive', 'w', 'w-1.json')).context.answer.file, 'answers/w-1.txt');
+  assert.equal(fs.readFileSync(path.join(dir, 'answers', 'archive', 'w', 'w-1.txt'), 'utf8'), 'Approved.\nGo ahead with the migration.\n');
 });
 
 test('echo > answers/<id>.md from a shell', async (t) => {

@@ -113,7 +113,7 @@ test('50 concurrent asks answered by 50 concurrent answers: each delivered once,
   exits.forEach((r, i) => {
     assert.equal(r.code, 0, asks[i].stderr);
     assert.equal(asks[i].stdout, `reply for ${i}\n`, `asker ${i} got the wrong answer`);
-    const rec = readJson(path.join(dir, 'asks', `w${i}-1.json`));
+    const rec = readJson(path.join(dir, 'asks', 'archive', `w${i}`, `w${i}-1.json`));
     assert.equal(rec.state, 'delivered');
     assert.equal(rec.context.answer.file, `answers/w${i}-1.json`);
   });

@@ -134,7 +134,12 @@ export function sweepDeadTemps(dir: string, names: readonly string[] = listDir(d
     if (m === null) continue;
     const pid = Number(m[1]);
     if (pid === process.pid || identityOf(pid) !== null) continue;
-    if (removeIfExists(path.join(dir, name))) removed += 1;
+    try {
+      if (removeIfExists(path.join(dir, name))) removed += 1;
+    } catch (e) {
+      // A directory by that name was never one of our temps: not ours to remove.
+      if (!hasErrno(e, 'EISDIR', 'EPERM')) throw e;
+    }
   }
   return removed;
 }

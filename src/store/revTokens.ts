@@ -1,0 +1,172 @@
+// Compare-and-swap on a file's `rev`, without XState, so read paths and counters can
+// use it without loading the machine bundle.
+//
+//   To go from rev n, a writer takes the token `.<file>.rev<k>` (k > n) by exclusive
+//   create, re-reads the file, and publishes rev k only if the file is still at rev n.
+//   A token whose holder died (pid + start time) is skipped, never deleted by the
+//   skipper before it has published past it, so two writers can never both believe
+//   they hold the same token (no ABA on stale locks).
+import { fs } from '../nodeFs.ts';
+import path from 'node:path';
+import { LooopError, hasErrno } from '../errors.ts';
+import { fsyncDir, removeIfExists, writeAtomic } from './fsio.ts';
+import { readDataFile } from './dataFile.ts';
+import { isAlive, selfIdentity, type ProcessIdentity } from '../proc/processIdentity.ts';
+
+const MAX_SKIPS = 64;
+const TOKEN_NAME = /^\.(.+)\.rev(\d+)$/;
+
+export function tokenPath(file: string, rev: number): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.rev${rev}`);
+}
+
+// A write token is a symbolic link whose target is the holder's `<pid>:<start time>`:
+// symlink(2) creates the name and its content in one step, so nobody sees a half-made
+// token, and it needs no fsync because a token is never durable state.
+export function takeToken(token: string): boolean {
+  try {
+    fs.symlinkSync(`${selfIdentity().pid}:${selfIdentity().start ?? ''}`, token);
+    return true;
+  } catch (e) {
+    if (hasErrno(e, 'EEXIST')) return false;
+    throw e;
+  }
+}
+
+/** The token's holder; null when the token is gone; pid -1 for debris nobody can hold. */
+export function readToken(token: string): ProcessIdentity | null {
+  let text: string;
+  try {
+    text = fs.readlinkSync(token);
+  } catch (e) {
+    if (hasErrno(e, 'ENOENT')) return null;
+    if (hasErrno(e, 'EINVAL')) return { pid: -1, start: null }; // not a symlink: debris
+    throw e;
+  }
+  const m = /^(\d+):(\d*)$/.exec(text);
+  if (m === null) return { pid: -1, start: null };
+  return { pid: Number(m[1]), start: m[2] === '' ? null : (m[2] ?? null) };
+}
+
+export function parseRev(bytes: Buffer): number | null {
+  try {
+    const o = JSON.parse(bytes.toString('utf8')) as { rev?: unknown };
+    return typeof o.rev === 'number' && Number.isInteger(o.rev) ? o.rev : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The file's rev now; 'absent' when it does not exist; null when it has none we can read. */
+function currentRev(file: string): number | 'absent' | null {
+  const r = readDataFile(file);
+  if (r.kind === 'absent') return 'absent';
+  return r.kind === 'ok' ? parseRev(r.bytes) : null;
+}
+
+export type PublishOutcome =
+  | { readonly kind: 'published'; readonly rev: number }
+  | { readonly kind: 'conflict' }
+  | { readonly kind: 'busy'; readonly holder: ProcessIdentity };
+
+/** Publishes `bytesFor(k)` as rev k > observedRev, only if the file is still at observedRev. */
+export function publishNextRev(file: string, observedRev: number, bytesFor: (rev: number) => string): PublishOutcome {
+  const skipped: string[] = [];
+  for (let k = observedRev + 1; k <= observedRev + MAX_SKIPS; k++) {
+    const token = tokenPath(file, k);
+    if (!takeToken(token)) {
+      const holder = readToken(token);
+      if (holder === null) return { kind: 'conflict' }; // released just now: re-read
+      if (isAlive(holder)) return { kind: 'busy', holder };
+      skipped.push(token);
+      continue;
+    }
+    try {
+      if (currentRev(file) !== observedRev) return { kind: 'conflict' };
+      writeAtomic(file, bytesFor(k));
+      // Every token ≤ k is now useless to anyone (see sweepRevTokens), including the
+      // one the writer of observedRev took and may have died holding.
+      for (const s of skipped) removeIfExists(s);
+      if (observedRev > 0) removeIfExists(tokenPath(file, observedRev));
+      return { kind: 'published', rev: k };
+    } finally {
+      removeIfExists(token);
+    }
+  }
+  throw new LooopError('CONFLICT', `${file}: ${MAX_SKIPS} abandoned write tokens in a row`, {
+    hint: `remove the .${path.basename(file)}.rev* files next to it and retry`,
+  });
+}
+
+/**
+ * Moves `file` to `target` (which must not exist) only if its bytes are still
+ * `expected`, holding the next write token so no writer publishes in between. The
+ * move is link + fsync + unlink: a crash leaves the record in the old place, the new
+ * one, or both (identical bytes), never in neither. Returns false when the file
+ * changed or vanished; throws EEXIST when `target` holds something else.
+ */
+export function moveEntityIfUnchanged(file: string, expected: Buffer, target: string): boolean {
+  const rev = parseRev(expected);
+  if (rev === null) return false;
+  const token = tokenPath(file, rev + 1);
+  if (!takeToken(token)) return false;
+  try {
+    const cur = readDataFile(file, expected.length + 1);
+    if (cur.kind !== 'ok' || !cur.bytes.equals(expected)) return false;
+    try {
+      fs.linkSync(file, target);
+    } catch (e) {
+      if (!hasErrno(e, 'EEXIST')) throw e;
+      // An earlier move was cut short after the link: finish it only if it is the same record.
+      const there = readDataFile(target, expected.length + 1);
+      if (there.kind !== 'ok' || !there.bytes.equals(expected)) throw e;
+    }
+    fsyncDir(path.dirname(target));
+    fs.unlinkSync(file);
+    return true;
+  } catch (e) {
+    if (hasErrno(e, 'ENOENT')) return false;
+    throw e;
+  } finally {
+    removeIfExists(token);
+  }
+}
+
+/**
+ * Removes write tokens nobody can use any more, from a directory whose file names are
+ * never reused once their file is gone (ask records, counters). A token `.<f>.rev<k>`:
+ *
+ * - k ≤ the current rev of f: any holder observed a rev < k ≤ current, so its
+ *   re-read fails and it can never publish; and no new writer takes a token at or
+ *   below the rev it read. Always safe to delete, whoever holds it.
+ * - f is gone and the holder is dead: a writer takes a token only after reading f,
+ *   and f never comes back under that name, so nobody can take it again.
+ * - k > the current rev and the holder is dead: left alone. Unlinking it would race a
+ *   writer that skips it, publishes and removes it, after which a new live writer can
+ *   take the same name: our unlink would then free a live writer's token, and a third
+ *   writer could hold it too (ABA, a lost update). The next real publish on f skips
+ *   it and removes it under the CAS (publishNextRev), which is always correct.
+ */
+export function sweepRevTokens(dir: string, names: readonly string[]): number {
+  let removed = 0;
+  for (const name of names) {
+    const m = TOKEN_NAME.exec(name);
+    if (m?.[1] === undefined || m[2] === undefined) continue;
+    const token = path.join(dir, name);
+    const k = Number(m[2]);
+    const rev = currentRev(path.join(dir, m[1]));
+    let dead = false;
+    if (rev === 'absent') {
+      const holder = readToken(token);
+      dead = holder !== null && !isAlive(holder);
+    }
+    if ((typeof rev === 'number' && k <= rev) || dead) {
+      try {
+        if (removeIfExists(token)) removed += 1;
+      } catch (e) {
+        if (!hasErrno(e, 'EISDIR', 'EPERM', 'EACCES')) throw e; // a directory by that name is not ours to remove
+      }
+    }
+  }
+  return removed;
+}
