@@ -95,9 +95,9 @@ test('10 racing first answers to one ask: exactly one wins, the rest are refused
     assert.equal(l.exited.code, 1);
     assert.match(l.stderr, /already answered/);
   }
-  const stored = readJson(path.join(dir, 'answers', 'w-1.json')).answer;
-  assert.match(winners[0].stdout, new RegExp(`w-1: ${stored}$`, 'm'));
   await exitWithin(ask, 10_000);
+  const stored = readJson(path.join(dir, 'answers', 'archive', 'w', 'w-1.json')).answer;
+  assert.match(winners[0].stdout, new RegExp(`w-1: ${stored}$`, 'm'));
   assert.equal(ask.stdout, `${stored}\n`);
 });
 

@@ -14,7 +14,7 @@ import { ASK_ENTITY } from '../mailbox/askEntity.ts';
 import { createAskRecord } from '../mailbox/askRecords.ts';
 import { strandAsk } from '../mailbox/askSurvey.ts';
 import { readAnswer, readAnswerIn, settleMs } from '../mailbox/answerFiles.ts';
-import { answerArchiveDir, archiveAsk, archivedAskFile } from '../mailbox/askArchive.ts';
+import { answerArchiveDir, archiveAsks, archivedAskFile } from '../mailbox/askArchive.ts';
 import { drainTells, withSteering, type Tell } from '../mailbox/tells.ts';
 
 export interface AskInputArgs {
@@ -154,7 +154,7 @@ function archiveDelivered(ctx: Ctx, id: string, file: string): void {
   const rec = readEntity(file, ASK_KIND);
   if (rec.kind !== 'ok' || rec.envelope.state !== 'delivered') return;
   try {
-    archiveAsk(ctx.paths, id, rec.bytes, (f, p) => ctx.warn(`archive:${f}`, `${path.relative(ctx.paths.dataDir, f)} ${p}`));
+    archiveAsks(ctx.paths, [{ id, bytes: rec.bytes }], (f, p) => ctx.warn(`archive:${f}`, `${path.relative(ctx.paths.dataDir, f)} ${p}`));
   } catch (e) {
     ctx.warn('archive', `ask ${id}: delivered, but could not archive it (${(e as Error).message}) — \`looop asks\` retries`);
   }

@@ -5,8 +5,9 @@
 // answers/archive/<group>/, where <group> is the id without its `-<n>` (the worker).
 //
 // The record moves first, under its write token and only if unchanged; its answers
-// follow. Each move is link + unlink, so a crash leaves every file in its old place,
-// its new one, or both, never neither; the next survey finishes a half-done move.
+// follow. Each move is link, fsync of the new directory, unlink, so a crash leaves
+// every file in its old place, its new one, or both, never neither; the next survey
+// finishes a half-done move.
 import type { Stats } from 'node:fs';
 import { fs } from '../nodeFs.ts';
 import path from 'node:path';
@@ -15,7 +16,7 @@ import { hasErrno } from '../errors.ts';
 import type { Paths } from '../paths.ts';
 import type { Envelope } from '../store/envelope.ts';
 import { ensureDir, fsyncDir } from '../store/fsio.ts';
-import { moveEntityIfUnchanged } from '../store/revTokens.ts';
+import { abandonMoves, finishMoves, linkEntityIfUnchanged, type PendingMove } from '../store/revTokens.ts';
 import { askFile } from './askKind.ts';
 import { ANSWER_EXTENSIONS, answerPath } from './answerFiles.ts';
 
@@ -57,50 +58,88 @@ export function isFinished(env: Envelope<AskContext>, nowMs: number): boolean {
 
 export type ArchiveProblem = (file: string, problem: string) => void;
 
+/** A finished record as read: the id it lives under in asks/ and its exact bytes. */
+export interface FinishedAsk {
+  readonly id: string;
+  readonly bytes: Buffer;
+}
+
+// Moves are linked, then each target directory is fsynced once, then the old names go:
+// a migration of thousands of records costs a few fsyncs, not thousands.
+const BATCH = 256;
+
 /**
- * Moves a finished record (as read: `bytes`) and its answers into the archive.
- * Returns false when the record changed or vanished meanwhile (left for the next look).
+ * Moves finished records (and then their answers) into the archive. A record that
+ * changed or is being written meanwhile stays for the next look. Returns the ids moved.
  */
-export function archiveAsk(paths: Paths, id: string, bytes: Buffer, problem: ArchiveProblem): boolean {
-  const target = archivedAskFile(paths, id);
-  ensureDir(path.dirname(target));
-  if (!moveEntityIfUnchanged(askFile(paths, id), bytes, target)) return false;
-  archiveAnswers(paths, id, problem);
-  return true;
+export function archiveAsks(paths: Paths, asks: readonly FinishedAsk[], problem: ArchiveProblem): string[] {
+  const done: string[] = [];
+  for (let i = 0; i < asks.length; i += BATCH) {
+    const moves: PendingMove[] = [];
+    const ids: string[] = [];
+    const dirs = new Set<string>();
+    try {
+      for (const a of asks.slice(i, i + BATCH)) {
+        const target = archivedAskFile(paths, a.id);
+        const dir = path.dirname(target);
+        if (!dirs.has(dir)) ensureDir(dir);
+        const move = linkEntityIfUnchanged(askFile(paths, a.id), a.bytes, target);
+        if (move === null) continue;
+        moves.push(move);
+        ids.push(a.id);
+        dirs.add(dir);
+      }
+      for (const dir of dirs) fsyncDir(dir);
+    } catch (e) {
+      abandonMoves(moves);
+      throw e;
+    }
+    finishMoves(moves);
+    archiveAnswers(paths, ids, problem);
+    done.push(...ids);
+  }
+  return done;
 }
 
 function sameFile(a: Stats, b: Stats | undefined): boolean {
   return b !== undefined && a.dev === b.dev && a.ino === b.ino;
 }
 
-/** Moves answers/<id>.* into the archive. Only regular files move: a symlink or FIFO is reported and left. */
-export function archiveAnswers(paths: Paths, id: string, problem: ArchiveProblem): number {
-  const dir = answerArchiveDir(paths, id);
-  const moved: string[] = [];
-  for (const ext of ANSWER_EXTENSIONS) {
-    const src = answerPath(paths, id, ext);
-    const st = fs.lstatSync(src, { throwIfNoEntry: false });
-    if (st === undefined) continue;
-    if (!st.isFile()) {
-      problem(src, 'is not a regular file — not archived; remove it by hand');
-      continue;
-    }
-    ensureDir(dir);
-    // A name already taken by another file (a re-answer of a replayed id) gets a suffix: nothing is overwritten.
-    for (let n = 0; ; n++) {
-      const dst = path.join(dir, n === 0 ? `${id}.${ext}` : `${id}.${ext}.${n}`);
-      try {
-        fs.linkSync(src, dst);
-      } catch (e) {
-        if (!hasErrno(e, 'EEXIST')) throw e;
-        if (!sameFile(st, fs.lstatSync(dst, { throwIfNoEntry: false }))) continue;
-      }
-      moved.push(src);
-      break;
+/** Links answers/<id>.* into the archive (a taken name gets a suffix: nothing is overwritten). */
+function linkAnswer(src: string, st: Stats, dir: string, name: string): void {
+  for (let n = 0; ; n++) {
+    const dst = path.join(dir, n === 0 ? name : `${name}.${n}`);
+    try {
+      fs.linkSync(src, dst);
+      return;
+    } catch (e) {
+      if (!hasErrno(e, 'EEXIST')) throw e;
+      if (sameFile(st, fs.lstatSync(dst, { throwIfNoEntry: false }))) return; // an earlier move cut short
     }
   }
-  if (moved.length === 0) return 0;
-  fsyncDir(dir);
+}
+
+/** Moves answers/<id>.* into the archive. Only regular files move: a symlink or FIFO is reported and left. */
+export function archiveAnswers(paths: Paths, ids: readonly string[], problem: ArchiveProblem): number {
+  const moved: string[] = [];
+  const dirs = new Set<string>();
+  for (const id of ids) {
+    const dir = answerArchiveDir(paths, id);
+    for (const ext of ANSWER_EXTENSIONS) {
+      const src = answerPath(paths, id, ext);
+      const st = fs.lstatSync(src, { throwIfNoEntry: false });
+      if (st === undefined) continue;
+      if (!st.isFile()) {
+        problem(src, 'is not a regular file — not archived; remove it by hand');
+        continue;
+      }
+      if (!dirs.has(dir)) ensureDir(dir);
+      dirs.add(dir);
+      linkAnswer(src, st, dir, `${id}.${ext}`);
+      moved.push(src);
+    }
+  }
+  for (const dir of dirs) fsyncDir(dir);
   for (const src of moved) fs.rmSync(src, { force: true });
   return moved.length;
 }

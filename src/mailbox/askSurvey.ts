@@ -13,7 +13,7 @@ import { isAlive } from '../proc/processIdentity.ts';
 import { readLiveAsks, type AskRecord } from './askRecords.ts';
 import { readAnswer, settleMs } from './answerFiles.ts';
 import { askFile } from './askKind.ts';
-import { archiveAnswers, archiveAsk, archivedAskFile, isFinished } from './askArchive.ts';
+import { archiveAnswers, archiveAsks, archivedAskFile, isFinished } from './askArchive.ts';
 import { fs } from '../nodeFs.ts';
 import path from 'node:path';
 
@@ -46,20 +46,22 @@ function archiveStrayAnswers(ctx: Ctx): void {
   const names = listDir(ctx.paths.answers);
   sweepDeadTemps(ctx.paths.answers, names);
   const problem = (file: string, p: string): void => ctx.warn(`archive:${file}`, `${path.relative(ctx.paths.dataDir, file)} ${p}`);
+  const ids = new Set<string>();
   for (const name of names) {
     const id = ANSWER_NAME.exec(name)?.[1];
-    if (id === undefined || idProblem(id) !== null) continue;
+    if (id === undefined || ids.has(id) || idProblem(id) !== null) continue;
     if (fs.lstatSync(askFile(ctx.paths, id), { throwIfNoEntry: false }) !== undefined) continue;
-    if (fs.lstatSync(archivedAskFile(ctx.paths, id), { throwIfNoEntry: false })?.isFile() !== true) continue;
-    archiveAnswers(ctx.paths, id, problem);
+    if (fs.lstatSync(archivedAskFile(ctx.paths, id), { throwIfNoEntry: false })?.isFile() === true) ids.add(id);
   }
+  if (ids.size > 0) archiveAnswers(ctx.paths, [...ids], problem);
 }
 
-function archive(ctx: Ctx, rec: AskRecord): void {
+function archive(ctx: Ctx, finished: readonly AskRecord[]): void {
   // The file name is the id the record lives under; a name that is not a valid id stays put.
-  if (idProblem(rec.stem) !== null) return;
+  const asks = finished.filter((r) => idProblem(r.stem) === null).map((r) => ({ id: r.stem, bytes: r.bytes }));
+  if (asks.length === 0) return;
   tidy(ctx, 'the ask archive', () => {
-    archiveAsk(ctx.paths, rec.stem, rec.bytes, (file, p) => ctx.warn(`archive:${file}`, `${path.relative(ctx.paths.dataDir, file)} ${p}`));
+    archiveAsks(ctx.paths, asks, (file, p) => ctx.warn(`archive:${file}`, `${path.relative(ctx.paths.dataDir, file)} ${p}`));
   });
 }
 
@@ -67,6 +69,7 @@ function archive(ctx: Ctx, rec: AskRecord): void {
 export async function surveyAsks(ctx: Ctx, options: { repair: boolean }): Promise<AskSurvey> {
   const pending: Envelope<AskContext>[] = [];
   const stranded: Envelope<AskContext>[] = [];
+  const finished: AskRecord[] = [];
   const nowMs = ctx.now().getTime();
   const settle = settleMs(ctx.env);
   const names = listDir(ctx.paths.asks);
@@ -89,12 +92,10 @@ export async function surveyAsks(ctx: Ctx, options: { repair: boolean }): Promis
       else if (env.state === 'pending' && readAnswer(ctx.paths, env.context.id, nowMs, settle).kind !== 'ready') pending.push(env);
       continue;
     }
-    if (isFinished(env, nowMs)) {
-      if (options.repair) archive(ctx, rec);
-      continue;
-    }
-    if (env.state === 'stranded') stranded.push(env);
+    if (isFinished(env, nowMs)) finished.push(rec);
+    else if (env.state === 'stranded') stranded.push(env);
   }
+  if (options.repair) archive(ctx, finished);
   return { pending, stranded };
 }
 

@@ -9,7 +9,7 @@
 import { fs } from '../nodeFs.ts';
 import path from 'node:path';
 import { LooopError, hasErrno } from '../errors.ts';
-import { fsyncDir, removeIfExists, writeAtomic } from './fsio.ts';
+import { removeIfExists, writeAtomic } from './fsio.ts';
 import { readDataFile } from './dataFile.ts';
 import { isAlive, selfIdentity, type ProcessIdentity } from '../proc/processIdentity.ts';
 
@@ -69,8 +69,23 @@ export type PublishOutcome =
   | { readonly kind: 'conflict' }
   | { readonly kind: 'busy'; readonly holder: ProcessIdentity };
 
-/** Publishes `bytesFor(k)` as rev k > observedRev, only if the file is still at observedRev. */
-export function publishNextRev(file: string, observedRev: number, bytesFor: (rev: number) => string): PublishOutcome {
+/** A write token we hold on `file`, and the dead writers' tokens we skipped to get it. */
+export interface HeldToken {
+  readonly file: string;
+  readonly rev: number;
+  readonly token: string;
+  readonly skipped: readonly string[];
+}
+
+/**
+ * Takes the first free token above `observedRev` (skipping dead holders' ones), then
+ * confirms with `stillCurrent` that nobody published since we looked.
+ */
+export function holdNextToken(
+  file: string,
+  observedRev: number,
+  stillCurrent: () => boolean,
+): HeldToken | { readonly kind: 'conflict' } | { readonly kind: 'busy'; readonly holder: ProcessIdentity } {
   const skipped: string[] = [];
   for (let k = observedRev + 1; k <= observedRev + MAX_SKIPS; k++) {
     const token = tokenPath(file, k);
@@ -81,17 +96,13 @@ export function publishNextRev(file: string, observedRev: number, bytesFor: (rev
       skipped.push(token);
       continue;
     }
+    let current = false;
     try {
-      if (currentRev(file) !== observedRev) return { kind: 'conflict' };
-      writeAtomic(file, bytesFor(k));
-      // Every token ≤ k is now useless to anyone (see sweepRevTokens), including the
-      // one the writer of observedRev took and may have died holding.
-      for (const s of skipped) removeIfExists(s);
-      if (observedRev > 0) removeIfExists(tokenPath(file, observedRev));
-      return { kind: 'published', rev: k };
+      current = stillCurrent();
     } finally {
-      removeIfExists(token);
+      if (!current) removeIfExists(token);
     }
+    return current ? { file, rev: k, token, skipped } : { kind: 'conflict' };
   }
   throw new LooopError('CONFLICT', `${file}: ${MAX_SKIPS} abandoned write tokens in a row`, {
     hint: `remove the .${path.basename(file)}.rev* files next to it and retry`,
@@ -99,37 +110,83 @@ export function publishNextRev(file: string, observedRev: number, bytesFor: (rev
 }
 
 /**
- * Moves `file` to `target` (which must not exist) only if its bytes are still
- * `expected`, holding the next write token so no writer publishes in between. The
- * move is link + fsync + unlink: a crash leaves the record in the old place, the new
- * one, or both (identical bytes), never in neither. Returns false when the file
- * changed or vanished; throws EEXIST when `target` holds something else.
+ * Gives the token back. After a publish at `held.rev`, or once the file is gone for
+ * good, the skipped tokens are useless to anyone (see sweepRevTokens) and go too.
  */
-export function moveEntityIfUnchanged(file: string, expected: Buffer, target: string): boolean {
-  const rev = parseRev(expected);
-  if (rev === null) return false;
-  const token = tokenPath(file, rev + 1);
-  if (!takeToken(token)) return false;
+export function releaseToken(held: HeldToken, settled: boolean): void {
+  if (settled) for (const s of held.skipped) removeIfExists(s);
+  removeIfExists(held.token);
+}
+
+function isHeld(h: ReturnType<typeof holdNextToken>): h is HeldToken {
+  return !('kind' in h);
+}
+
+/** Publishes `bytesFor(k)` as rev k > observedRev, only if the file is still at observedRev. */
+export function publishNextRev(file: string, observedRev: number, bytesFor: (rev: number) => string): PublishOutcome {
+  const held = holdNextToken(file, observedRev, () => currentRev(file) === observedRev);
+  if (!isHeld(held)) return held;
+  let published = false;
   try {
-    const cur = readDataFile(file, expected.length + 1);
-    if (cur.kind !== 'ok' || !cur.bytes.equals(expected)) return false;
-    try {
-      fs.linkSync(file, target);
-    } catch (e) {
-      if (!hasErrno(e, 'EEXIST')) throw e;
-      // An earlier move was cut short after the link: finish it only if it is the same record.
-      const there = readDataFile(target, expected.length + 1);
-      if (there.kind !== 'ok' || !there.bytes.equals(expected)) throw e;
-    }
-    fsyncDir(path.dirname(target));
-    fs.unlinkSync(file);
-    return true;
-  } catch (e) {
-    if (hasErrno(e, 'ENOENT')) return false;
-    throw e;
+    writeAtomic(file, bytesFor(held.rev));
+    published = true;
+    // The writer of observedRev may have died holding its token; it is ≤ our rev now.
+    if (observedRev > 0) removeIfExists(tokenPath(file, observedRev));
   } finally {
-    removeIfExists(token);
+    releaseToken(held, published);
   }
+  return { kind: 'published', rev: held.rev };
+}
+
+/** One record being moved: linked at its new place, still at its old one until finishMoves. */
+export interface PendingMove {
+  readonly held: HeldToken;
+}
+
+/**
+ * First half of moving a record (as read: `expected`) to `target`: under its next
+ * write token, so no writer publishes in between, link it there if it is unchanged.
+ * Returns null when it changed, vanished or is being written (left for later). The
+ * caller fsyncs the target directories, then calls finishMoves: a crash in between
+ * leaves the record in both places (identical bytes), never in neither.
+ */
+export function linkEntityIfUnchanged(file: string, expected: Buffer, target: string): PendingMove | null {
+  const rev = parseRev(expected);
+  if (rev === null) return null;
+  const unchanged = (): boolean => {
+    const cur = readDataFile(file, expected.length + 1);
+    return cur.kind === 'ok' && cur.bytes.equals(expected);
+  };
+  const held = holdNextToken(file, rev, unchanged);
+  if (!isHeld(held)) return null;
+  try {
+    fs.linkSync(file, target);
+  } catch (e) {
+    // An earlier move cut short after its link: finish it only if it is the same record.
+    const there = hasErrno(e, 'EEXIST') ? readDataFile(target, expected.length + 1) : null;
+    if (there?.kind !== 'ok' || !there.bytes.equals(expected)) {
+      releaseToken(held, false);
+      if (hasErrno(e, 'ENOENT')) return null;
+      throw e;
+    }
+  }
+  return { held };
+}
+
+/** Second half: the targets are durable, so the old names go, and their tokens with them. */
+export function finishMoves(moves: readonly PendingMove[]): void {
+  for (const { held } of moves) {
+    try {
+      fs.rmSync(held.file, { force: true });
+    } finally {
+      releaseToken(held, true);
+    }
+  }
+}
+
+/** Gives up moves that were linked but must not finish (an error before the fsync). */
+export function abandonMoves(moves: readonly PendingMove[]): void {
+  for (const { held } of moves) releaseToken(held, false);
 }
 
 /**
