@@ -34,3 +34,6 @@ export { substitutePrompt, launchLine, shellQuote } from './sessions/workerComma
 // One reading policy for data-dir files, and terminal-safe text.
 export * as dataFile from './store/dataFile.ts';
 export * as terminalText from './terminalText.ts';
+// Mailbox ids and archive (tests and the benchmark).
+export * as askIds from './mailbox/askIds.ts';
+export * as revTokens from './store/revTokens.ts';
