@@ -173,3 +173,23 @@ test('an asker that dies after its ask was answered leaves it stranded, not invi
   assert.equal(rec.state, 'stranded');
   assert.equal(rec.context.answer.file, 'answers/w-1.json', 'the answer given is kept');
 });
+
+test('an archive directory that is a symlink is never archived into', async (t) => {
+  const dir = tempDataDir(t);
+  const outside = tempDataDir(t, 'outside');
+  fs.mkdirSync(path.join(dir, 'asks', 'archive'), { recursive: true });
+  fs.symlinkSync(outside, path.join(dir, 'asks', 'archive', 'w'));
+  const ask = looopBg(t, dir, ['ask', 'w', '--prompt', 'q']);
+  await waitForFile(path.join(dir, 'asks', 'w-1.json'));
+  assert.equal(looop(dir, ['answer', 'w-1', 'yes']).code, 0);
+  const { code } = await exitWithin(ask, 15_000, 'the ask to deliver');
+  assert.equal(code, 0, ask.stderr);
+  assert.equal(ask.stdout, 'yes\n');
+  assert.match(ask.stderr, /asks\/archive\/w is not a directory/);
+  noStack(ask.stderr);
+  assert.deepEqual(fs.readdirSync(outside), [], 'nothing left the data dir');
+  assert.equal(readJson(path.join(dir, 'asks', 'w-1.json')).state, 'delivered', 'the record stays where it was');
+  const r = looop(dir, ['asks', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), []);
+});

@@ -1,6 +1,6 @@
 import type { Ctx } from '../context.ts';
 import { ensureLayout } from '../context.ts';
-import { surveyAsks } from '../mailbox/askSurvey.ts';
+import { surveyAsks, tidy } from '../mailbox/askSurvey.ts';
 import { readArchivedAsks, readLiveAsks, toView, type AskHistoryView, type AskRecord, type AskView } from '../mailbox/askRecords.ts';
 
 /** The asks waiting for a human, oldest first. */
@@ -14,6 +14,8 @@ export async function listPendingAsks(ctx: Ctx): Promise<AskView[]> {
 export async function listAllAsks(ctx: Ctx): Promise<AskHistoryView[]> {
   ensureLayout(ctx.paths);
   await surveyAsks(ctx, { repair: true });
+  const { sweepCounters } = await import('../mailbox/askIds.ts');
+  tidy(ctx, 'asks/ids/', () => sweepCounters(ctx.paths));
   const view = (r: AskRecord, archived: boolean): AskHistoryView => ({ ...toView(r.envelope.context), state: r.envelope.state, archived });
   const all = [...readArchivedAsks(ctx).map((r) => view(r, true)), ...readLiveAsks(ctx).map((r) => view(r, false))];
   return all.sort((a, b) => a.ts - b.ts || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -82,7 +82,7 @@ export function archiveAsks(paths: Paths, asks: readonly FinishedAsk[], problem:
       for (const a of asks.slice(i, i + BATCH)) {
         const target = archivedAskFile(paths, a.id);
         const dir = path.dirname(target);
-        if (!dirs.has(dir)) ensureDir(dir);
+        if (!dirs.has(dir) && !archiveDirReady(dir, problem)) continue;
         const move = linkEntityIfUnchanged(askFile(paths, a.id), a.bytes, target);
         if (move === null) continue;
         moves.push(move);
@@ -99,6 +99,20 @@ export function archiveAsks(paths: Paths, asks: readonly FinishedAsk[], problem:
     done.push(...ids);
   }
   return done;
+}
+
+/**
+ * Creates an archive directory, and makes sure it and its parent are real directories:
+ * a symlink planted there would carry records out of the data dir.
+ */
+function archiveDirReady(dir: string, problem: ArchiveProblem): boolean {
+  ensureDir(dir);
+  for (const d of [path.dirname(dir), dir]) {
+    if (fs.lstatSync(d).isDirectory()) continue;
+    problem(d, 'is not a directory (a symlink?) — nothing is archived into it; replace it with a directory');
+    return false;
+  }
+  return true;
 }
 
 function sameFile(a: Stats, b: Stats | undefined): boolean {
@@ -133,7 +147,7 @@ export function archiveAnswers(paths: Paths, ids: readonly string[], problem: Ar
         problem(src, 'is not a regular file — not archived; remove it by hand');
         continue;
       }
-      if (!dirs.has(dir)) ensureDir(dir);
+      if (!dirs.has(dir) && !archiveDirReady(dir, problem)) continue;
       dirs.add(dir);
       linkAnswer(src, st, dir, `${id}.${ext}`);
       moved.push(src);

@@ -9,8 +9,8 @@ import { LooopError } from '../errors.ts';
 import type { Paths } from '../paths.ts';
 import { readDataFile } from '../store/dataFile.ts';
 import { waitForDirChange } from '../store/dirChange.ts';
-import { createExclusive, ensureDir, listDir } from '../store/fsio.ts';
-import { parseRev, publishNextRev } from '../store/revTokens.ts';
+import { createExclusive, ensureDir, listDir, sweepDeadTemps } from '../store/fsio.ts';
+import { parseRev, publishNextRev, sweepRevTokens } from '../store/revTokens.ts';
 import { answerArchiveDir, askArchiveDir } from './askArchive.ts';
 
 export function counterFile(paths: Paths, worker: string): string {
@@ -72,4 +72,16 @@ export async function allocateAskNumber(paths: Paths, worker: string, timeoutMs 
     }
     // 'conflict': someone took a number first; take the next.
   }
+}
+
+/**
+ * Debris a killed allocator may leave in asks/ids/ (a temp, a token). Harmless where it
+ * is, and listing the directory costs one name per worker ever seen, so only the
+ * history verb (`asks --all`) does it.
+ */
+export function sweepCounters(paths: Paths): void {
+  const dir = path.join(paths.asks, 'ids');
+  const names = listDir(dir);
+  sweepDeadTemps(dir, names);
+  sweepRevTokens(dir, names);
 }

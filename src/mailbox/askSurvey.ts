@@ -30,7 +30,7 @@ export const ASKER_GONE = 'the asking process is gone';
  * Housekeeping must never stop a listing: a data dir we cannot write to (read-only,
  * full, foreign) is reported once and the survey carries on with what it read.
  */
-function tidy(ctx: Ctx, what: string, step: () => void): void {
+export function tidy(ctx: Ctx, what: string, step: () => void): void {
   try {
     step();
   } catch (e) {
