@@ -130,8 +130,6 @@ export function publishNextRev(file: string, observedRev: number, bytesFor: (rev
   try {
     writeAtomic(file, bytesFor(held.rev));
     published = true;
-    // The writer of observedRev may have died holding its token; it is ≤ our rev now.
-    if (observedRev > 0) removeIfExists(tokenPath(file, observedRev));
   } finally {
     releaseToken(held, published);
   }
