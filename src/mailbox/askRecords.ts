@@ -1,4 +1,6 @@
+import path from 'node:path';
 import type { AskContext, AskInput } from '../../machines/askTypes.ts';
+import { fs } from '../nodeFs.ts';
 import { LooopError } from '../errors.ts';
 import { idProblem } from '../ids.ts';
 import { listDir, sweepDeadTemps } from '../store/fsio.ts';
@@ -7,8 +9,6 @@ import type { Ctx } from '../context.ts';
 import { ASK_KIND, askFile } from './askKind.ts';
 import { existingAnswerFiles } from './answerFiles.ts';
 import { archiveGroups, askArchiveDir } from './askArchive.ts';
-import path from 'node:path';
-import { fs } from '../nodeFs.ts';
 
 /** What `asks --json` and `state` show for one ask. */
 export interface AskView {

@@ -2,8 +2,10 @@
 // process is gone can never deliver its answer, so it is stranded, not pending.
 // With `repair`, the survey is also the mailbox's janitor: it records what it finds
 // (stranding asks whose asker died), archives finished asks, and sweeps debris.
+import path from 'node:path';
 import type { AskContext } from '../../machines/askTypes.ts';
 import type { Ctx } from '../context.ts';
+import { fs } from '../nodeFs.ts';
 import { hasErrno } from '../errors.ts';
 import { idProblem } from '../ids.ts';
 import type { Envelope } from '../store/envelope.ts';
@@ -14,8 +16,6 @@ import { readLiveAsks, type AskRecord } from './askRecords.ts';
 import { readAnswer, settleMs } from './answerFiles.ts';
 import { askFile } from './askKind.ts';
 import { archiveAnswers, archiveAsks, archivedAskFile, isFinished } from './askArchive.ts';
-import { fs } from '../nodeFs.ts';
-import path from 'node:path';
 
 export interface AskSurvey {
   /** Waiting for a human, with a live asker. */
