@@ -9,7 +9,7 @@ import { BIN, envFor, percentile, round, spawnTimed, tmpDir, until } from '../li
 export const keys = ['history_10k_ratio'];
 
 const HISTORY = Number(process.env.LOOOP_BENCH_HISTORY ?? 10_000);
-const ROUNDS = Number(process.env.LOOOP_BENCH_HISTORY_ROUNDS ?? 15);
+const ROUNDS = Number(process.env.LOOOP_BENCH_HISTORY_ROUNDS ?? 21);
 const WORKER = 'bench';
 
 /**
