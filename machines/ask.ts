@@ -1,4 +1,5 @@
-// pending → answered → delivered, and pending → stranded when the asker is gone.
+// pending → answered → delivered, and pending|answered → stranded when the asker is
+// gone (an answered ask whose asker died will never be delivered).
 // Flat and timer-free: LOOOP_ASK_TIMEOUT_S is a deadline the blocked `ask` keeps.
 import { assign, setup } from 'xstate';
 import type { AskContext, AskEvent, AskInput } from './askTypes.ts';
@@ -38,6 +39,7 @@ export const askMachine = setup({
         // `answer --force` replaces an answer nobody has read yet.
         ANSWER: { actions: 'recordAnswer' },
         DELIVER: { target: 'delivered', actions: 'recordDelivery' },
+        STRAND: { target: 'stranded', actions: 'recordStrand' },
       },
     },
     delivered: { type: 'final' },

@@ -2,7 +2,7 @@
 // Every way of writing the file must deliver the complete text exactly once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { exitWithin, looopBg, readJson, tempDataDir, waitForFile } from './helpers.mjs';
@@ -26,7 +26,9 @@ test('an editor that saves via a temp file and rename', async (t) => {
   fs.writeFileSync(tmp, 'Approved.\nGo ahead with the migration.\n');
   fs.renameSync(tmp, path.join(dir, 'answers', 'w-1.txt'));
   assert.equal(await delivered(ask), 'Approved.\nGo ahead with the migration.\n');
-  assert.equal(readJson(path.join(dir, 'asks', 'w-1.json')).context.answer.file, 'answers/w-1.txt');
+  // Delivered: the record and its answer leave the live directories for the archive.
+  assert.equal(readJson(path.join(dir, 'asks', 'archive', 'w', 'w-1.json')).context.answer.file, 'answers/w-1.txt');
+  assert.equal(fs.readFileSync(path.join(dir, 'answers', 'archive', 'w', 'w-1.txt'), 'utf8'), 'Approved.\nGo ahead with the migration.\n');
 });
 
 test('echo > answers/<id>.md from a shell', async (t) => {
@@ -85,4 +87,41 @@ test('a hand-written answer is refused by a later `looop answer` without --force
   assert.match(r.stderr, /already answered \(answers\/w-1\.txt\)/);
   process.kill(ask.child.pid, 'SIGCONT');
   assert.equal(await delivered(ask), 'by hand\n');
+});
+
+test('a plain-text answer is not delivered while its writer still holds it open', async (t) => {
+  const dir = tempDataDir(t);
+  const ask = looopBg(t, dir, ['ask', 'w', '--prompt', 'q'], { env: { LOOOP_ANSWER_SETTLE_MS: '50' } });
+  await waitForFile(path.join(dir, 'asks', 'w-1.json'));
+  const file = path.join(dir, 'answers', 'w-1.txt');
+  // One descriptor across both writes; the test, not a timer, decides when the second comes.
+  const writer = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const fs=require('fs');const fd=fs.openSync(process.argv[1],'w');fs.writeSync(fd,'first half, ');process.stdout.write('half\\n');
+       process.stdin.once('data',()=>{fs.writeSync(fd,'second half');fs.closeSync(fd);process.exit(0);});`,
+      file,
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  t.after(() => writer.exitCode === null && writer.kill('SIGKILL'));
+  await new Promise((resolve) => writer.stdout.once('data', resolve));
+  // The first half has settled: the asker must see the writer and hold off, saying so once.
+  await new Promise((resolve, reject) => {
+    const deadline = setTimeout(() => reject(new Error(`expected the ask to wait for the writer; stdout=${JSON.stringify(ask.stdout)} stderr=${JSON.stringify(ask.stderr)}`)), 15_000);
+    const check = () => {
+      if (/answers\/w-1\.txt is still open for writing/.test(ask.stderr) || ask.exited !== null) {
+        clearTimeout(deadline);
+        resolve();
+      }
+    };
+    ask.child.stderr.on('data', check);
+    ask.exit.then(check);
+    check();
+  });
+  assert.equal(ask.stdout, '', 'half an answer was delivered');
+  assert.match(ask.stderr, new RegExp(`pid ${writer.pid}`));
+  writer.stdin.write('go\n');
+  assert.equal(await delivered(ask), 'first half, second half\n');
 });

@@ -49,3 +49,15 @@ test('ask machine: pending → stranded round-trips, and a stranded ask still re
   actor.send({ type: 'DELIVER', at: '2026-01-01T00:00:07.000Z' });
   assert.equal(actor.getSnapshot().value, 'stranded', 'nobody can deliver a stranded ask');
 });
+
+test('ask machine: an answered ask whose asker died is stranded, keeping the answer', () => {
+  let actor = createActor(askMachine, { input }).start();
+  actor.send({ type: 'ANSWER', file: 'answers/w1-1.json', at: '2026-01-01T00:00:01.000Z' });
+  actor = roundTrip(actor);
+  actor.send({ type: 'STRAND', at: '2026-01-01T00:00:02.000Z', reason: 'the asking process is gone' });
+  assert.equal(actor.getSnapshot().value, 'stranded');
+  assert.deepEqual(actor.getSnapshot().context.answer, { file: 'answers/w1-1.json', at: '2026-01-01T00:00:01.000Z' });
+  actor = roundTrip(actor);
+  actor.send({ type: 'DELIVER', at: '2026-01-01T00:00:03.000Z' });
+  assert.equal(actor.getSnapshot().value, 'stranded');
+});

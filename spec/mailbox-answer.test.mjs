@@ -95,9 +95,9 @@ test('10 racing first answers to one ask: exactly one wins, the rest are refused
     assert.equal(l.exited.code, 1);
     assert.match(l.stderr, /already answered/);
   }
-  const stored = readJson(path.join(dir, 'answers', 'w-1.json')).answer;
-  assert.match(winners[0].stdout, new RegExp(`w-1: ${stored}$`, 'm'));
   await exitWithin(ask, 10_000);
+  const stored = readJson(path.join(dir, 'answers', 'archive', 'w', 'w-1.json')).answer;
+  assert.match(winners[0].stdout, new RegExp(`w-1: ${stored}$`, 'm'));
   assert.equal(ask.stdout, `${stored}\n`);
 });
 
@@ -113,7 +113,7 @@ test('50 concurrent asks answered by 50 concurrent answers: each delivered once,
   exits.forEach((r, i) => {
     assert.equal(r.code, 0, asks[i].stderr);
     assert.equal(asks[i].stdout, `reply for ${i}\n`, `asker ${i} got the wrong answer`);
-    const rec = readJson(path.join(dir, 'asks', `w${i}-1.json`));
+    const rec = readJson(path.join(dir, 'asks', 'archive', `w${i}`, `w${i}-1.json`));
     assert.equal(rec.state, 'delivered');
     assert.equal(rec.context.answer.file, `answers/w${i}-1.json`);
   });

@@ -25,7 +25,11 @@ test('ask blocks until answered and prints only the answer', async (t) => {
   const { code } = await exitWithin(ask, 10_000, 'the ask to print its answer');
   assert.equal(code, 0, ask.stderr);
   assert.equal(ask.stdout, 'yes, ship it\n');
-  assert.equal(readJson(path.join(dir, 'asks', 'w1-1.json')).state, 'delivered');
+  // Delivered asks leave asks/ and answers/ for their archive, so readers never scan history.
+  assert.equal(fs.existsSync(path.join(dir, 'asks', 'w1-1.json')), false);
+  assert.equal(readJson(path.join(dir, 'asks', 'archive', 'w1', 'w1-1.json')).state, 'delivered');
+  assert.equal(readJson(path.join(dir, 'answers', 'archive', 'w1', 'w1-1.json')).answer, 'yes, ship it');
+  assert.deepEqual(fs.readdirSync(path.join(dir, 'answers')), ['archive']);
 });
 
 test('ask takes the worker id from $LOOOP_SESSION_ID and numbers asks per worker', async (t) => {

@@ -39,3 +39,6 @@ export * as terminalText from './terminalText.ts';
 export { parseCommandLine, parseVerbWords, normalizeArgv, specOf } from './cli/commandLine.ts';
 export { buildProgram } from './cli/program.ts';
 export { environmentProblem } from './cli/envErrors.ts';
+// Mailbox ids and archive (tests and the benchmark).
+export * as askIds from './mailbox/askIds.ts';
+export * as revTokens from './store/revTokens.ts';

@@ -17,7 +17,8 @@ MAILBOX
   answer <ask> [text|-] [--force]
                         answer a pending ask (- or nothing reads stdin); one answer
                         wins, --force overwrites
-  asks [--json]         the asks waiting for a human
+  asks [--json] [--all] the asks waiting for a human; --all lists every ask, archived
+                        ones too, with its state
   state [--json]        pulse, asks, workers, goals, snapshots, journal
   wait [--json] [--actionable|--only-asks]
                         block until something changes; returns at once while an ask

@@ -4,13 +4,15 @@ import path from 'node:path';
 import { LooopError } from '../errors.ts';
 import { validateId } from '../ids.ts';
 import { ensureLayout, unixSeconds, type Ctx } from '../context.ts';
-import { createExclusive, readIfExists, removeIfExists, writeAtomic } from '../store/fsio.ts';
+import { createExclusive, removeIfExists, sweepDeadTemps, writeAtomic } from '../store/fsio.ts';
+import { readDataFile } from '../store/dataFile.ts';
 import { readEntity, describeInvalid } from '../store/envelope.ts';
 import { updateEntity } from '../store/entityStore.ts';
 import { ASK_KIND, askFile } from '../mailbox/askKind.ts';
 import { ASK_ENTITY } from '../mailbox/askEntity.ts';
 import { answerPath, existingAnswerFiles } from '../mailbox/answerFiles.ts';
 import { strandAsk } from '../mailbox/askSurvey.ts';
+import { archivedAskFile } from '../mailbox/askArchive.ts';
 import { isAlive } from '../proc/processIdentity.ts';
 
 export interface AnswerArgs {
@@ -31,9 +33,7 @@ export async function runAnswer(ctx: Ctx, args: AnswerArgs): Promise<AnswerResul
   ensureLayout(ctx.paths);
   const file = askFile(ctx.paths, id);
   const rec = readEntity(file, ASK_KIND);
-  if (rec.kind === 'absent') {
-    throw new LooopError('NOT_FOUND', `answer: no pending ask "${id}" (asks/${id}.json does not exist)`, { hint: 'list the pending asks with `looop asks`' });
-  }
+  if (rec.kind === 'absent') throw notLive(ctx, id);
   if (rec.kind === 'invalid') {
     throw new LooopError('CORRUPT_FILE', `answer: ${describeInvalid(ctx.paths.dataDir, rec)}`);
   }
@@ -46,6 +46,7 @@ export async function runAnswer(ctx: Ctx, args: AnswerArgs): Promise<AnswerResul
     await strandAsk(ctx, rec.envelope);
     before = 'stranded';
   }
+  sweepDeadTemps(ctx.paths.answers);
   const target = answerPath(ctx.paths, id, 'json');
   const body = `${JSON.stringify({ v: 1, answer: text, ts: unixSeconds(ctx.now()) }, null, 2)}\n`;
   if (args.force) {
@@ -61,17 +62,26 @@ export async function runAnswer(ctx: Ctx, args: AnswerArgs): Promise<AnswerResul
   }
 
   // The ask could have been removed while we wrote: take our answer back rather than leave an orphan.
-  if (readIfExists(file) === null) {
-    const mine = readIfExists(target);
-    if (mine !== null && mine.toString('utf8') === body) removeIfExists(target);
-    throw new LooopError('ASK_VANISHED', `answer: ask "${id}" vanished while answering (consumed or removed) — the answer was not recorded`);
+  // A quick asker may instead have delivered it and archived both already: that is success.
+  const archivedState = (): string | null => {
+    const a = readEntity(archivedAskFile(ctx.paths, id), ASK_KIND);
+    return a.kind === 'ok' ? a.envelope.state : null;
+  };
+  let state: string | null;
+  if (readDataFile(file).kind === 'absent') {
+    state = archivedState();
+    if (state === null) {
+      const mine = readDataFile(target);
+      if (mine.kind === 'ok' && mine.bytes.toString('utf8') === body) removeIfExists(target);
+      throw new LooopError('ASK_VANISHED', `answer: ask "${id}" vanished while answering (consumed or removed) — the answer was not recorded`);
+    }
+  } else {
+    const at = ctx.now().toISOString();
+    const rel = path.relative(ctx.paths.dataDir, target);
+    const r = await updateEntity(file, ASK_ENTITY, (cur) => (cur.state === 'delivered' ? [] : [{ type: 'ANSWER' as const, file: rel, at }]), ctx.now);
+    if (r.kind === 'invalid') throw new LooopError('CORRUPT_FILE', `answer: recorded in ${rel}, but ${describeInvalid(ctx.paths.dataDir, r)}`);
+    state = r.kind === 'absent' ? archivedState() : r.envelope.state;
   }
-
-  const at = ctx.now().toISOString();
-  const rel = path.relative(ctx.paths.dataDir, target);
-  const r = await updateEntity(file, ASK_ENTITY, (cur) => (cur.state === 'delivered' ? [] : [{ type: 'ANSWER' as const, file: rel, at }]), ctx.now);
-  if (r.kind === 'invalid') throw new LooopError('CORRUPT_FILE', `answer: recorded in ${rel}, but ${describeInvalid(ctx.paths.dataDir, r)}`);
-  const state = r.kind === 'absent' ? 'absent' : r.envelope.state;
   if (before === 'delivered') {
     return { kind: 'recorded-unread', id, text, why: `ask ${id} was already delivered to its worker; this answer will not reach it` };
   }
@@ -79,4 +89,22 @@ export async function runAnswer(ctx: Ctx, args: AnswerArgs): Promise<AnswerResul
     return { kind: 'recorded-unread', id, text, why: `ask ${id} is stranded (its asker is gone); start a fresh worker to act on the answer` };
   }
   return { kind: 'recorded', id, text };
+}
+
+/** Why there is no live ask `id`: never asked, or finished and archived (an answer now reaches nobody). */
+function notLive(ctx: Ctx, id: string): LooopError {
+  const archived = archivedAskFile(ctx.paths, id);
+  const rec = readEntity(archived, ASK_KIND);
+  if (rec.kind !== 'ok') {
+    return new LooopError('NOT_FOUND', `answer: no pending ask "${id}" (asks/${id}.json does not exist)`, { hint: 'list the pending asks with `looop asks`' });
+  }
+  const where = path.relative(ctx.paths.dataDir, archived);
+  const c = rec.envelope.context;
+  const what =
+    rec.envelope.state === 'delivered'
+      ? `is already answered, and was delivered to its worker${c.deliveredAt === null ? '' : ` at ${c.deliveredAt}`}`
+      : `was stranded (${c.stranded?.reason ?? 'its asker is gone'}) and is archived`;
+  return new LooopError(rec.envelope.state === 'delivered' ? 'ALREADY_ANSWERED' : 'REFUSED', `answer: "${id}" ${what} (${where}); an answer now would reach nobody`, {
+    hint: 'see every ask, archived ones too, with `looop asks --all`',
+  });
 }

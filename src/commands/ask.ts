@@ -1,6 +1,6 @@
 // `looop ask`: write the question, block on a watch of the mailbox, print only the
 // answer. Printing comes before the `delivered` transition, so a kill between the
-// two can repeat an answer but never lose one.
+// two can repeat an answer but never lose one; archiving comes only after it.
 import path from 'node:path';
 import { LooopError } from '../errors.ts';
 import { validateId } from '../ids.ts';
@@ -14,8 +14,9 @@ import { ASK_KIND, askFile } from '../mailbox/askKind.ts';
 import { ASK_ENTITY } from '../mailbox/askEntity.ts';
 import { createAskRecord } from '../mailbox/askRecords.ts';
 import { strandAsk } from '../mailbox/askSurvey.ts';
-import { readAnswer, settleMs } from '../mailbox/answerFiles.ts';
-import { drainTells, withSteering } from '../mailbox/tells.ts';
+import { readAnswer, readAnswerIn, settleMs } from '../mailbox/answerFiles.ts';
+import { answerArchiveDir, archiveAsks, archivedAskFile } from '../mailbox/askArchive.ts';
+import { drainTells, withSteering, type Tell } from '../mailbox/tells.ts';
 
 export interface AskInputArgs {
   readonly worker: string;
@@ -84,7 +85,10 @@ export async function runAsk(ctx: Ctx, args: AskInputArgs, hooks: AskHooks): Pro
     for (;;) {
       const rec = readEntity(file, ASK_KIND);
       if (rec.kind === 'absent') {
-        throw new LooopError('ASK_VANISHED', `ask ${id}: the ask record vanished (${rel(file)} was deleted or moved) — no answer can arrive`, {
+        // Moved to the archive by someone who judged it finished: deliver its answer if it has one.
+        const late = archivedAnswer(ctx, id, settle);
+        if (late !== null) return deliver(ctx, args.worker, id, late.text, hooks);
+        throw new LooopError('ASK_VANISHED', `ask ${id}: the ask record vanished (${rel(file)} was deleted or archived) — no answer can arrive`, {
           hint: 'ask again',
         });
       }
@@ -92,14 +96,16 @@ export async function runAsk(ctx: Ctx, args: AskInputArgs, hooks: AskHooks): Pro
 
       const answer = readAnswer(ctx.paths, id, ctx.now().getTime(), settle);
       if (answer.kind === 'ready') {
-        const tells = drainTells(ctx, args.worker);
-        const text = withSteering(answer.text, tells);
-        hooks.deliver(text);
+        const result = deliver(ctx, args.worker, id, answer.text, hooks);
         await markDelivered(ctx, file, rel(answer.file));
-        return { id, text };
+        archiveDelivered(ctx, id, file);
+        return result;
       }
       if (answer.kind === 'corrupt') {
         ctx.warn(`corrupt:${answer.file}`, `ask ${id}: ${rel(answer.file)} ${answer.problem} — fix it, or re-answer with \`looop answer ${id} --force …\`; still waiting`);
+      }
+      if (answer.kind === 'settling' && answer.heldBy !== undefined) {
+        ctx.warn(`held:${answer.file}`, `ask ${id}: ${rel(answer.file)} is still open for writing (pid ${answer.heldBy.join(', ')}) — it is delivered once the writer closes it`);
       }
 
       const nowMs = Date.now();
@@ -124,6 +130,37 @@ export async function runAsk(ctx: Ctx, args: AskInputArgs, hooks: AskHooks): Pro
     abort?.();
     lease.release();
     await watch.close();
+  }
+}
+
+/** Prints the answer with any steering that arrived; a tell that cannot be read never costs the answer. */
+function deliver(ctx: Ctx, worker: string, id: string, answer: string, hooks: AskHooks): AskResult {
+  let tells: Tell[] = [];
+  try {
+    tells = drainTells(ctx, worker);
+  } catch (e) {
+    ctx.warn('tells', `ask ${id}: could not read steering messages in tells/ (${(e as Error).message}) — delivering the answer without them`);
+  }
+  const text = withSteering(answer, tells);
+  hooks.deliver(text);
+  return { id, text };
+}
+
+function archivedAnswer(ctx: Ctx, id: string, settle: number): { text: string } | null {
+  const rec = readEntity(archivedAskFile(ctx.paths, id), ASK_KIND);
+  if (rec.kind !== 'ok' || rec.envelope.context.answer === null) return null;
+  const a = readAnswerIn(answerArchiveDir(ctx.paths, id), id, ctx.now().getTime(), settle);
+  return a.kind === 'ready' ? { text: a.text } : null;
+}
+
+/** The delivered ask leaves asks/ and answers/ (see askArchive.ts); if that fails, the next survey does it. */
+function archiveDelivered(ctx: Ctx, id: string, file: string): void {
+  const rec = readEntity(file, ASK_KIND);
+  if (rec.kind !== 'ok' || rec.envelope.state !== 'delivered') return;
+  try {
+    archiveAsks(ctx.paths, [{ id, bytes: rec.bytes }], (f, p) => ctx.warn(`archive:${f}`, `${path.relative(ctx.paths.dataDir, f)} ${p}`));
+  } catch (e) {
+    ctx.warn('archive', `ask ${id}: delivered, but could not archive it (${(e as Error).message}) — \`looop asks\` retries`);
   }
 }
 

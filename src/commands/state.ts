@@ -43,7 +43,7 @@ export async function readState(ctx: Ctx): Promise<StateView> {
     stranded_asks: survey.stranded.map((e) => toView(e.context)),
     workers,
     goals: goalIds(ctx.paths),
-    snapshots: readSnapshots(ctx.paths),
-    journal_tail: journalTail(ctx.paths, 20),
+    snapshots: readSnapshots(ctx.paths, ctx.warn),
+    journal_tail: journalTail(ctx.paths, 20, ctx.warn),
   };
 }

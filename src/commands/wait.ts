@@ -30,13 +30,13 @@ export async function runWait(ctx: Ctx, filter: WaitFilter): Promise<WaitChange[
   for (const d of dirs) ensureDir(d);
   // Baseline before the watch exists, then compare once it is ready: a change that lands
   // while the watch is being set up is caught by the comparison, never lost.
-  const base = fingerprints(ctx.paths, []);
+  const base = fingerprints(ctx.paths, [], ctx.warn);
   const watch = await openDirWatch(dirs, { env: ctx.env, onFallback: (m) => ctx.warn('watch-fallback', m) });
   try {
     for (;;) {
       const now = await pendingViews(ctx);
       if (now.length > 0) return ['asks'];
-      const changed = changedCategories(base, fingerprints(ctx.paths, now));
+      const changed = changedCategories(base, fingerprints(ctx.paths, now, ctx.warn));
       if (passes(filter, changed)) return changed;
       if (!pulseAlive(ctx.paths)) return ['pulse-down'];
       await watch.next();

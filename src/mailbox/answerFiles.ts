@@ -1,23 +1,28 @@
 // Answers are files: `looop answer` publishes answers/<id>.json atomically; a human
 // may create answers/<id>.txt, .md or .json by hand, with any editor or `echo >`.
-// A plain-text file has no end marker, so it counts once it is non-blank and has not
-// changed for the settle window; a JSON file counts as soon as it parses.
-import type { Stats } from 'node:fs';
+// A plain-text file has no end marker, so it counts once it is non-blank, has not
+// changed for the settle window, and (where /proc tells) no process still holds it
+// open for writing; a JSON file counts as soon as it parses.
 import { fs } from '../nodeFs.ts';
 import path from 'node:path';
-import { hasErrno } from '../errors.ts';
 import type { Env, Paths } from '../paths.ts';
+import { readDataFile } from '../store/dataFile.ts';
+import { writersOf } from '../proc/openForWrite.ts';
 
 export const ANSWER_EXTENSIONS = ['json', 'txt', 'md'] as const;
+export type AnswerExt = (typeof ANSWER_EXTENSIONS)[number];
 export const DEFAULT_SETTLE_MS = 200;
+
+/** While a writer holds a settled file open, look again this often at least. */
+const MIN_RECHECK_MS = 50;
 
 export type AnswerRead =
   | { readonly kind: 'none' }
-  | { readonly kind: 'settling'; readonly file: string; readonly readyAtMs: number }
+  | { readonly kind: 'settling'; readonly file: string; readonly readyAtMs: number; readonly heldBy?: readonly number[] }
   | { readonly kind: 'ready'; readonly file: string; readonly text: string }
   | { readonly kind: 'corrupt'; readonly file: string; readonly problem: string };
 
-export function answerPath(paths: Paths, id: string, ext: (typeof ANSWER_EXTENSIONS)[number]): string {
+export function answerPath(paths: Paths, id: string, ext: AnswerExt): string {
   return path.join(paths.answers, `${id}.${ext}`);
 }
 
@@ -29,23 +34,14 @@ export function settleMs(env: Env): number {
 const MAX_ANSWER_BYTES = 4 << 20;
 
 function readOne(file: string, json: boolean, nowMs: number, settle: number): AnswerRead {
-  let st: Stats;
-  try {
-    st = fs.statSync(file);
-  } catch (e) {
-    if (hasErrno(e, 'ENOENT')) return { kind: 'none' };
-    return { kind: 'corrupt', file, problem: `cannot be read (${(e as Error).message})` };
+  // The limit holds for what is read, however the file grows while we read it.
+  const r = readDataFile(file, MAX_ANSWER_BYTES);
+  if (r.kind === 'absent') return { kind: 'none' };
+  if (r.kind === 'refused') {
+    return { kind: 'corrupt', file, problem: r.reason === 'symlink' ? 'is a symbolic link; answers must be regular files' : r.problem };
   }
-  if (!st.isFile()) return { kind: 'corrupt', file, problem: 'is not a regular file' };
-  if (st.size > MAX_ANSWER_BYTES) return { kind: 'corrupt', file, problem: `is ${st.size} bytes; answers are limited to ${MAX_ANSWER_BYTES}` };
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    if (hasErrno(e, 'ENOENT')) return { kind: 'none' };
-    return { kind: 'corrupt', file, problem: `cannot be read (${(e as Error).message})` };
-  }
-  const readyAtMs = st.mtimeMs + settle;
+  const text = r.bytes.toString('utf8');
+  const readyAtMs = r.mtimeMs + settle;
   if (json) {
     const parsed = parseJsonAnswer(text);
     if (parsed.ok) return { kind: 'ready', file, text: parsed.text };
@@ -54,6 +50,11 @@ function readOne(file: string, json: boolean, nowMs: number, settle: number): An
   }
   if (text.trim() === '') return { kind: 'none' };
   if (nowMs < readyAtMs) return { kind: 'settling', file, readyAtMs };
+  // Settled, but a writer that has not closed the file has not finished.
+  const writers = writersOf(r.dev, r.ino);
+  if (writers !== null && writers.length > 0) {
+    return { kind: 'settling', file, readyAtMs: nowMs + Math.max(settle, MIN_RECHECK_MS), heldBy: writers };
+  }
   return { kind: 'ready', file, text: text.replace(/\s+$/u, '') };
 }
 
@@ -72,18 +73,23 @@ function parseJsonAnswer(text: string): { ok: true; text: string } | { ok: false
   return { ok: false, problem: 'has no non-empty "answer" (or "text") string field' };
 }
 
-/** The answer to `id`, checking answers/<id>.json, then .txt, then .md. */
-export function readAnswer(paths: Paths, id: string, nowMs: number, settle: number): AnswerRead {
+/** The answer to `id` in `dir`, checking <id>.json, then .txt, then .md. */
+export function readAnswerIn(dir: string, id: string, nowMs: number, settle: number): AnswerRead {
   let best: AnswerRead = { kind: 'none' };
   for (const ext of ANSWER_EXTENSIONS) {
-    const r = readOne(answerPath(paths, id, ext), ext === 'json', nowMs, settle);
+    const r = readOne(path.join(dir, `${id}.${ext}`), ext === 'json', nowMs, settle);
     if (r.kind === 'ready') return r;
     if (best.kind === 'none' || (best.kind === 'settling' && r.kind === 'corrupt')) best = r.kind === 'none' ? best : r;
   }
   return best;
 }
 
-/** Existing answer files for `id` (any format), relative names. */
+/** The answer to `id` in answers/. */
+export function readAnswer(paths: Paths, id: string, nowMs: number, settle: number): AnswerRead {
+  return readAnswerIn(paths.answers, id, nowMs, settle);
+}
+
+/** Answer files for `id` that exist in any form (a symlink or FIFO counts: the name is taken). */
 export function existingAnswerFiles(paths: Paths, id: string): string[] {
-  return ANSWER_EXTENSIONS.map((ext) => answerPath(paths, id, ext)).filter((f) => fs.existsSync(f));
+  return ANSWER_EXTENSIONS.map((ext) => answerPath(paths, id, ext)).filter((f) => fs.lstatSync(f, { throwIfNoEntry: false }) !== undefined);
 }

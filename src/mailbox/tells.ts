@@ -7,7 +7,8 @@ import { LooopError, hasErrno } from '../errors.ts';
 import type { Ctx } from '../context.ts';
 import { unixSeconds } from '../context.ts';
 import type { Paths } from '../paths.ts';
-import { createExclusive, ensureDir, listDir, readIfExists, removeIfExists } from '../store/fsio.ts';
+import { createExclusive, ensureDir, listDir, removeIfExists, sweepDeadTemps } from '../store/fsio.ts';
+import { readDataFile } from '../store/dataFile.ts';
 
 export interface Tell {
   readonly v: 1;
@@ -47,17 +48,31 @@ export function queueTell(ctx: Ctx, worker: string, msg: string): Tell {
   throw new LooopError('CONFLICT', `could not allocate a tell id for "${worker}" after 20 attempts (contention)`, { hint: 'retry the tell' });
 }
 
-/** Undelivered tells for `worker`, oldest first. */
-export function pendingTells(ctx: Ctx, worker: string): Tell[] {
-  const out: Tell[] = [];
-  for (const name of listDir(ctx.paths.tells)) {
+/** A tell and the entry it was read from: delivery moves that entry, never a name built from the content. */
+interface QueuedTell {
+  readonly tell: Tell;
+  readonly name: string;
+}
+
+// Anything in tells/ may be hostile (a FIFO, a symlink, a directory, junk): it is read
+// without blocking or following links, reported once by name, and skipped, so a bad
+// tell never costs a worker its answer.
+function queuedTells(ctx: Ctx, worker: string): QueuedTell[] {
+  const out: QueuedTell[] = [];
+  const names = listDir(ctx.paths.tells);
+  sweepDeadTemps(ctx.paths.tells, names);
+  for (const name of names) {
     if (name.startsWith('.') || !name.endsWith('.json')) continue;
     const file = path.join(ctx.paths.tells, name);
-    const bytes = readIfExists(file);
-    if (bytes === null) continue;
+    const r = readDataFile(file);
+    if (r.kind === 'absent') continue;
+    if (r.kind === 'refused') {
+      ctx.warn(`invalid:${file}`, `tells/${name} ${r.problem} — ignored (remove it by hand)`);
+      continue;
+    }
     let parsed: unknown;
     try {
-      parsed = JSON.parse(bytes.toString('utf8'));
+      parsed = JSON.parse(r.bytes.toString('utf8'));
     } catch {
       parsed = undefined;
     }
@@ -65,9 +80,14 @@ export function pendingTells(ctx: Ctx, worker: string): Tell[] {
       ctx.warn(`invalid:${file}`, `tells/${name} is not a tell record — ignored (remove it by hand)`);
       continue;
     }
-    if (parsed.worker === worker) out.push(parsed);
+    if (parsed.worker === worker) out.push({ tell: parsed, name });
   }
-  return out.sort((a, b) => a.ts - b.ts || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return out.sort((a, b) => a.tell.ts - b.tell.ts || (a.tell.id < b.tell.id ? -1 : a.tell.id > b.tell.id ? 1 : 0));
+}
+
+/** Undelivered tells for `worker`, oldest first. */
+export function pendingTells(ctx: Ctx, worker: string): Tell[] {
+  return queuedTells(ctx, worker).map((q) => q.tell);
 }
 
 function sweepConsumed(ctx: Ctx): void {
@@ -78,11 +98,14 @@ function sweepConsumed(ctx: Ctx): void {
   const cutoff = ctx.now().getTime() - keep * 1000;
   for (const name of listDir(dir)) {
     const file = path.join(dir, name);
-    try {
-      if (fs.statSync(file).mtimeMs < cutoff) removeIfExists(file);
-    } catch (e) {
-      if (!hasErrno(e, 'ENOENT')) throw e;
+    // lstat: a symlink is judged (and removed) as itself, never through its target.
+    const st = fs.lstatSync(file, { throwIfNoEntry: false });
+    if (st === undefined || st.mtimeMs >= cutoff) continue;
+    if (!st.isFile()) {
+      ctx.warn(`invalid:${file}`, `tells/consumed/${name} is not a regular file — left alone (remove it by hand)`);
+      continue;
     }
+    removeIfExists(file);
   }
 }
 
@@ -91,11 +114,11 @@ export function drainTells(ctx: Ctx, worker: string): Tell[] {
   const consumed = path.join(ctx.paths.tells, 'consumed');
   sweepConsumed(ctx);
   const delivered: Tell[] = [];
-  for (const tell of pendingTells(ctx, worker)) {
+  for (const { tell, name } of queuedTells(ctx, worker)) {
     ensureDir(consumed);
-    const target = path.join(consumed, `${tell.id}.${nonce()}.json`);
+    const target = path.join(consumed, `${name.slice(0, -'.json'.length)}.${nonce()}.json`);
     try {
-      fs.renameSync(path.join(ctx.paths.tells, `${tell.id}.json`), target);
+      fs.renameSync(path.join(ctx.paths.tells, name), target);
       delivered.push(tell);
     } catch (e) {
       if (!hasErrno(e, 'ENOENT')) throw e; // another drain took it
@@ -107,8 +130,8 @@ export function drainTells(ctx: Ctx, worker: string): Tell[] {
 /** Drops a worker's undelivered tells: a new generation of that id must never read them. */
 export function discardTells(ctx: Ctx, worker: string): number {
   let n = 0;
-  for (const tell of pendingTells(ctx, worker)) {
-    if (removeIfExists(path.join(ctx.paths.tells, `${tell.id}.json`))) n += 1;
+  for (const { name } of queuedTells(ctx, worker)) {
+    if (removeIfExists(path.join(ctx.paths.tells, name))) n += 1;
   }
   return n;
 }

@@ -1,13 +1,32 @@
-// What `state` shows and what `wait` fingerprints: plain reads of the data dir.
+// What `state` shows and what `wait` fingerprints: plain reads of the data dir. Every
+// file here may be hostile (a FIFO, a symlink, a directory, a huge file): it is read
+// without blocking or following links, reported once by name, and skipped.
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Paths } from '../paths.ts';
-import { listDir, readIfExists } from '../store/fsio.ts';
+import { listDir } from '../store/fsio.ts';
+import { readDataFile, type DataFileRead } from '../store/dataFile.ts';
 import type { AskView } from '../mailbox/askRecords.ts';
 
 export const CATEGORIES = ['asks', 'goals', 'journal', 'playbook', 'snapshots'] as const;
 export type Category = (typeof CATEGORIES)[number];
 export type Fingerprints = Record<Category, string>;
+export type Warn = (key: string, message: string) => void;
+
+// The journal rotates at 5 MiB (LOOOP_JOURNAL_MAX_BYTES); leave room for the append that triggers it.
+const JOURNAL_MAX_BYTES = 8 << 20;
+
+/** Reads one file; a refused one is reported once, naming it. */
+function readWarned(paths: Paths, file: string, warn: Warn, maxBytes?: number): DataFileRead {
+  const r = readDataFile(file, maxBytes);
+  if (r.kind === 'refused') warn(`invalid:${file}`, `${path.relative(paths.dataDir, file)} ${r.problem} — skipped (fix or remove it by hand)`);
+  return r;
+}
+
+function readOrWarn(paths: Paths, file: string, warn: Warn, maxBytes?: number): Buffer | null {
+  const r = readWarned(paths, file, warn, maxBytes);
+  return r.kind === 'ok' ? r.bytes : null;
+}
 
 export function goalIds(paths: Paths): string[] {
   return listDir(path.join(paths.dataDir, 'goals'))
@@ -16,12 +35,12 @@ export function goalIds(paths: Paths): string[] {
     .sort();
 }
 
-export function readSnapshots(paths: Paths): Record<string, unknown> {
+export function readSnapshots(paths: Paths, warn: Warn): Record<string, unknown> {
   const dir = path.join(paths.dataDir, 'snapshots');
   const out: Record<string, unknown> = {};
   for (const name of listDir(dir).sort()) {
     if (!name.endsWith('.json') || name.startsWith('.')) continue;
-    const bytes = readIfExists(path.join(dir, name));
+    const bytes = readOrWarn(paths, path.join(dir, name), warn);
     if (bytes === null) continue;
     try {
       out[name.slice(0, -5)] = JSON.parse(bytes.toString('utf8'));
@@ -32,8 +51,8 @@ export function readSnapshots(paths: Paths): Record<string, unknown> {
   return out;
 }
 
-export function journalTail(paths: Paths, n: number): string[] {
-  const bytes = readIfExists(path.join(paths.dataDir, 'journal.md'));
+export function journalTail(paths: Paths, n: number, warn: Warn): string[] {
+  const bytes = readOrWarn(paths, path.join(paths.dataDir, 'journal.md'), warn, JOURNAL_MAX_BYTES);
   if (bytes === null) return [];
   return bytes.toString('utf8').split('\n').filter((l) => l.trim() !== '').slice(-n);
 }
@@ -47,22 +66,29 @@ function hashOf(parts: Iterable<string | Buffer>): string {
   return h.digest('hex');
 }
 
-function dirHash(dir: string, suffix: string | null): string {
+/** A refused file still counts by its problem, so replacing it with a good one is a change. */
+function fileHashPart(paths: Paths, file: string, warn: Warn, maxBytes?: number): string | Buffer {
+  const r = readWarned(paths, file, warn, maxBytes);
+  if (r.kind === 'ok') return r.bytes;
+  return r.kind === 'absent' ? '' : `refused:${r.reason}`;
+}
+
+function dirHash(paths: Paths, dir: string, suffix: string | null, warn: Warn): string {
   const parts: (string | Buffer)[] = [];
   for (const name of listDir(dir).sort()) {
     if (name.startsWith('.') || (suffix !== null && !name.endsWith(suffix))) continue;
-    parts.push(name, readIfExists(path.join(dir, name)) ?? '');
+    parts.push(name, fileHashPart(paths, path.join(dir, name), warn));
   }
   return hashOf(parts);
 }
 
-export function fingerprints(paths: Paths, pendingAsks: readonly AskView[]): Fingerprints {
+export function fingerprints(paths: Paths, pendingAsks: readonly AskView[], warn: Warn): Fingerprints {
   return {
     asks: hashOf([JSON.stringify(pendingAsks)]),
-    goals: dirHash(path.join(paths.dataDir, 'goals'), '.md'),
-    journal: hashOf([readIfExists(path.join(paths.dataDir, 'journal.md')) ?? '']),
-    playbook: hashOf([readIfExists(path.join(paths.dataDir, 'PLAYBOOK.md')) ?? '']),
-    snapshots: dirHash(path.join(paths.dataDir, 'snapshots'), null),
+    goals: dirHash(paths, path.join(paths.dataDir, 'goals'), '.md', warn),
+    journal: hashOf([fileHashPart(paths, path.join(paths.dataDir, 'journal.md'), warn, JOURNAL_MAX_BYTES)]),
+    playbook: hashOf([fileHashPart(paths, path.join(paths.dataDir, 'PLAYBOOK.md'), warn)]),
+    snapshots: dirHash(paths, path.join(paths.dataDir, 'snapshots'), null, warn),
   };
 }
 

@@ -10,7 +10,7 @@ export type RefusedReason = 'symlink' | 'not-regular' | 'too-big' | 'unreadable'
 
 export type DataFileRead =
   | { readonly kind: 'absent' }
-  | { readonly kind: 'ok'; readonly bytes: Buffer; readonly mtimeMs: number }
+  | { readonly kind: 'ok'; readonly bytes: Buffer; readonly mtimeMs: number; readonly dev: number; readonly ino: number }
   | { readonly kind: 'refused'; readonly file: string; readonly reason: RefusedReason; readonly problem: string };
 
 /** Records, tells, locks, configs: nothing looop writes itself comes near this. */
@@ -64,7 +64,7 @@ export function readDataFile(file: string, maxBytes: number = DEFAULT_MAX_BYTES)
       len += n;
     }
     if (len > maxBytes) return refused(file, 'too-big', `is more than ${maxBytes} bytes, too big (the limit here is ${maxBytes})`);
-    return { kind: 'ok', bytes: buf.subarray(0, len), mtimeMs: st.mtimeMs };
+    return { kind: 'ok', bytes: buf.subarray(0, len), mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'error';
     return refused(file, 'unreadable', `cannot be read (${code === 'EISDIR' ? 'a directory' : code})`);

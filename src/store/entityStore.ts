@@ -1,20 +1,13 @@
 // Moves persisted machines. Every write goes through the entity's XState machine
-// and a compare-and-swap on `rev`:
-//
-//   To go from rev n, a writer takes the token `.<file>.rev<k>` (k > n) by exclusive
-//   create, re-reads the file, and publishes rev k only if the file is still at rev n.
-//   A token whose holder died (pid + start time) is skipped, never deleted, so two
-//   writers can never both believe they hold the same token (no ABA on stale locks).
-//   A holder from another PID namespace or machine cannot be looked up in our /proc:
-//   its token counts as held for one lease TTL from its creation (a token lives for
-//   one read-compare-rename, so that TTL is its lease, never renewed).
+// and a compare-and-swap on `rev` (see revTokens.ts for the token discipline).
 import { fs } from '../nodeFs.ts';
 import path from 'node:path';
 import { initialTransition, transition, type AnyStateMachine, type EventFromLogic, type InputFrom } from 'xstate';
 import { LooopError, hasErrno } from '../errors.ts';
-import { createExclusive, readIfExists, removeIfExists, writeAtomic, fsyncDir } from './fsio.ts';
+import { createExclusive, readIfExists, removeIfExists, fsyncDir } from './fsio.ts';
 import { type EntityKind, type Envelope, type EntityRead, machineTag, parseEnvelope, readEntity } from './envelope.ts';
-import { identityText, isLocal, linkHolderAlive, parseIdentityText, selfIdentity, type ProcessIdentity } from '../proc/processIdentity.ts';
+import { parseRev, publishNextRev, takeToken, tokenPath } from './revTokens.ts';
+import { isLocal } from '../proc/processIdentity.ts';
 import { waitForDirChange } from './dirChange.ts';
 
 export interface MachineEntity<C, M extends AnyStateMachine> extends EntityKind<C> {
@@ -98,8 +91,8 @@ export async function updateEntity<C, M extends AnyStateMachine>(
     if (probe.state === cur.envelope.state && JSON.stringify(probe.context) === JSON.stringify(cur.envelope.context)) {
       return { kind: 'unchanged', envelope: cur.envelope };
     }
-    const outcome = publish(file, cur.envelope.rev, (rev) => ({ ...probe, rev }) as Envelope<unknown>);
-    if (outcome.kind === 'published') return { kind: 'updated', envelope: outcome.envelope as Envelope<C> };
+    const outcome = publishNextRev(file, cur.envelope.rev, (rev) => serialize({ ...probe, rev }));
+    if (outcome.kind === 'published') return { kind: 'updated', envelope: { ...probe, rev: outcome.rev } };
     if (outcome.kind === 'busy') {
       if (Date.now() > deadline) {
         throw new LooopError('CONFLICT', `${file}: another process has held the write token for too long`, {
@@ -111,82 +104,6 @@ export async function updateEntity<C, M extends AnyStateMachine>(
       await waitForDirChange(path.dirname(file), 50);
     }
     // 'conflict': someone published first; loop and re-decide on their record.
-  }
-}
-
-type PublishOutcome =
-  | { kind: 'published'; envelope: Envelope<unknown> }
-  | { kind: 'conflict' }
-  | { kind: 'busy'; holder: ProcessIdentity };
-
-const MAX_SKIPS = 64;
-
-function tokenPath(file: string, rev: number): string {
-  return path.join(path.dirname(file), `.${path.basename(file)}.rev${rev}`);
-}
-
-// A write token is a symbolic link whose target is the holder's identityText
-// (`<pid>:<start time>[@<pidns>:<boot id>]`):
-// symlink(2) creates the name and its content in one step, so nobody sees a half-made
-// token, and it needs no fsync because a token is never durable state.
-function takeToken(token: string): boolean {
-  try {
-    fs.symlinkSync(identityText(selfIdentity()), token);
-    return true;
-  } catch (e) {
-    if (hasErrno(e, 'EEXIST')) return false;
-    throw e;
-  }
-}
-
-/** The token's holder; null when the token is gone; pid -1 for debris nobody can hold. */
-function readToken(token: string): ProcessIdentity | null {
-  let text: string;
-  try {
-    text = fs.readlinkSync(token);
-  } catch (e) {
-    if (hasErrno(e, 'ENOENT')) return null;
-    if (hasErrno(e, 'EINVAL')) return { pid: -1, start: null }; // not a symlink: debris
-    throw e;
-  }
-  return parseIdentityText(text) ?? { pid: -1, start: null };
-}
-
-function publish(file: string, observedRev: number, build: (rev: number) => Envelope<unknown>): PublishOutcome {
-  const skipped: string[] = [];
-  for (let k = observedRev + 1; k <= observedRev + MAX_SKIPS; k++) {
-    const token = tokenPath(file, k);
-    if (!takeToken(token)) {
-      const holder = readToken(token);
-      if (holder === null) return { kind: 'conflict' }; // released just now: re-read
-      if (linkHolderAlive(token, holder)) return { kind: 'busy', holder };
-      skipped.push(token);
-      continue;
-    }
-    try {
-      const bytes = readIfExists(file);
-      if (bytes === null) return { kind: 'conflict' };
-      const now = parseRev(bytes);
-      if (now !== observedRev) return { kind: 'conflict' };
-      const env = build(k);
-      writeAtomic(file, serialize(env));
-      for (const s of skipped) removeIfExists(s);
-      return { kind: 'published', envelope: env };
-    } finally {
-      removeIfExists(token);
-    }
-  }
-  throw new LooopError('CONFLICT', `${file}: ${MAX_SKIPS} abandoned write tokens in a row`, {
-    hint: `remove the .${path.basename(file)}.rev* files next to it and retry`,
-  });
-}
-
-function parseRev(bytes: Buffer): number | null {
-  try {
-    const o = JSON.parse(bytes.toString('utf8')) as { rev?: unknown };
-    return typeof o.rev === 'number' ? o.rev : null;
-  } catch {
-    return null;
   }
 }
 

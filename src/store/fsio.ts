@@ -145,7 +145,12 @@ export function sweepDeadTemps(dir: string, names: readonly string[] = listDir(d
       const st = fs.lstatSync(file, { throwIfNoEntry: false });
       if (st === undefined || Date.now() - st.mtimeMs <= leaseTtlMs()) continue;
     }
-    if (removeIfExists(file)) removed += 1;
+    try {
+      if (removeIfExists(file)) removed += 1;
+    } catch (e) {
+      // A directory by that name was never one of our temps: not ours to remove.
+      if (!hasErrno(e, 'EISDIR', 'EPERM')) throw e;
+    }
   }
   return removed;
 }

@@ -56,8 +56,17 @@ export function registerMailbox(cli: CAC): void {
   cli
     .command('asks', 'List the asks waiting for a human')
     .option('--json', 'JSON array')
+    .option('--all', 'Every ask, answered and archived ones too, with its state')
     .action(async (opts: Opts) => {
       const ctx = cliContext();
+      if (opts.all === true) {
+        const { listAllAsks } = await import('../../commands/asks.ts');
+        const all = await listAllAsks(ctx);
+        if (opts.json === true) out(json(all));
+        else if (all.length === 0) out('no asks');
+        else out(all.flatMap((a) => [`[${a.state}${a.archived ? ' · archived' : ''}]`, ...askLines(a, '  ')]).join('\n'));
+        return 0;
+      }
       const { listPendingAsks } = await import('../../commands/asks.ts');
       const asks = await listPendingAsks(ctx);
       if (opts.json === true) out(json(asks));
