@@ -25,7 +25,7 @@ export { SESSION_ENTITY } from './sessions/sessionEntity.ts';
 export { SESSION_KIND, sessionFiles } from './sessions/sessionKind.ts';
 export { listFleet, sessionAlive, readSession } from './sessions/fleet.ts';
 export { deliver, requestName } from './sessions/inbox.ts';
-export { MarkerScanner } from './sessions/drainMarker.ts';
+export { MarkerScanner, leaderScript, drainAnswer } from './sessions/drainMarker.ts';
 export { AnsiStripper } from './sessions/ansiText.ts';
 export { DetachDetector } from './sessions/detachKey.ts';
 export { pruneSessions, sweepWorkers, reapSession } from './sessions/reap.ts';
