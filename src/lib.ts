@@ -31,6 +31,7 @@ export { DetachDetector } from './sessions/detachKey.ts';
 export { pruneSessions, sweepWorkers, reapSession } from './sessions/reap.ts';
 export { replayFrame } from './sessions/replay.ts';
 export { substitutePrompt, launchLine, shellQuote } from './sessions/workerCommand.ts';
+export { commandProgram, checkProgram } from './workers/program.ts';
 // One reading policy for data-dir files, and terminal-safe text.
 export * as dataFile from './store/dataFile.ts';
 export * as terminalText from './terminalText.ts';

@@ -8,6 +8,7 @@ import { readStdin, str, usage, words, type Opts } from '../args.ts';
 import { outBytes } from '../bytesOut.ts';
 import { clip, renderWorkers } from '../renderWorkers.ts';
 import { optionValue } from '../argv.ts';
+import { neutralize } from '../../terminalText.ts';
 
 const START_USAGE = 'looop worker start <id> <prompt…|-> [--command C] [--verify C]';
 
@@ -15,8 +16,15 @@ async function startWorker(id: unknown, promptWords: string[], opts: { command?:
   const ctx = cliContext();
   const prompt = promptWords.length === 0 || (promptWords.length === 1 && promptWords[0] === '-') ? await readStdin() : promptWords.join(' ');
   if (prompt.trim() === '') throw usage('worker start: missing prompt', START_USAGE);
-  const { runWorkerStart } = await import('../../commands/workerStart.ts');
+  const { runWorkerStart, describeEnd } = await import('../../commands/workerStart.ts');
   const r = await runWorkerStart(ctx, { id: String(id), prompt, ...opts });
+  if (r.early !== null) {
+    const shown = r.early.screen.length > 0 ? '; the last lines of its screen:' : ', printing nothing';
+    err(`looop: worker start ${r.id}: the worker ended within its first second (${describeEnd(r.early)})${shown}`);
+    for (const line of r.early.screen) err(`    ${neutralize(line)}`);
+    err(`  all it printed: looop log ${r.id}`);
+    return 1;
+  }
   out(`start-worker ${r.id}${r.override ? ' (command override)' : ''}`);
   return 0;
 }
