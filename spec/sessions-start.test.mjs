@@ -44,6 +44,10 @@ test('the worker command must carry {{prompt_file}}; a broken config file is an 
   let r = looop(dir, ['worker', 'start', 'w1', 'task', '--command', 'echo no placeholder']);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /--command override must contain the \{\{prompt_file\}\} placeholder/);
+  // The refusal shows how to run a command that ignores the brief, and so does --help.
+  assert.match(r.stderr, /\n {2}to run a command that ignores the brief, put the placeholder in a comment: --command 'echo no placeholder # \{\{prompt_file\}\}'\n$/);
+  const help = looop(dir, ['worker', 'start', '--help']);
+  assert.match(help.stdout, /--command <cmd> +.*must contain \{\{prompt_file\}\} \(the worker's brief\).*--command 'vim # \{\{prompt_file\}\}'/);
   fs.writeFileSync(path.join(dir, 'config.json'), '{ "worker_command": ');
   r = looop(dir, ['worker', 'start', 'w1', 'task']);
   assert.equal(r.code, 1);

@@ -41,7 +41,7 @@ async function kill(id: unknown): Promise<number> {
 export function registerSessions(cli: CAC): void {
   cli
     .command('worker start <id> [...prompt]', 'Start a worker: an agent in a detached PTY session (prompt words, or - / nothing for stdin)')
-    .option('--command <cmd>', 'Run this instead of the configured worker_command (must contain {{prompt_file}})')
+    .option('--command <cmd>', "Run this instead of the configured worker_command. It must contain {{prompt_file}} (the worker's brief); a command that ignores the brief can put it in a comment: --command 'vim # {{prompt_file}}'")
     .option('--verify <cmd>', 'A shell command that exits 0 only when the work is truly done')
     .example('looop worker start fix-ci "make CI green on main"')
     .example("looop worker start demo hi --command 'bash {{prompt_file}}'")
