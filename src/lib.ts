@@ -15,7 +15,7 @@ export { CLAIM_KIND, claimFile } from './claims/claimKind.ts';
 export { listClaims } from './claims/claimRecords.ts';
 export { reapStaleClaims, reapIfUnchanged } from './claims/reaper.ts';
 export { fleetLiveness } from './claims/liveness.ts';
-export { runClaim, runUnclaim } from './commands/claims.ts';
+export { runClaim, runUnclaim, claimNotices } from './commands/claims.ts';
 // The bundle's own XState, so tests restore snapshots with the copy that built the machines.
 export { createActor } from 'xstate';
 export { setup, assign } from 'xstate';
