@@ -172,11 +172,16 @@ test('a killed worker leaves only its own output: no job report from the wrapper
 
 /** Runs the session leader's script in its own process group, hangs the group up once it printed `up`, and returns all it wrote. */
 function hangUpLeader(t, nonce, command) {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const child = spawn('bash', ['-c', lib.leaderScript(nonce, command)], { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
-    t.after(() => {
+    const stop = () => {
       if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
-    });
+    };
+    t.after(stop);
+    const deadline = setTimeout(() => {
+      stop();
+      reject(new Error(`timed out after 15000 ms waiting for the leader of ${JSON.stringify(command)} to print, drain and exit; saw ${JSON.stringify(out)}`));
+    }, 15_000);
     let out = '';
     let hungUp = false;
     let answered = false;
@@ -194,7 +199,10 @@ function hangUpLeader(t, nonce, command) {
     child.stdout.on('data', seen);
     child.stderr.on('data', seen);
     child.stdin.on('error', () => {});
-    child.on('close', () => resolve(out));
+    child.on('close', () => {
+      clearTimeout(deadline);
+      resolve(out);
+    });
   });
 }
 
