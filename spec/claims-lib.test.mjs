@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { listClaims, paths, reapIfUnchanged, reapStaleClaims, runClaim, runUnclaim } from '../dist/lib.mjs';
+import { claimNotices, listClaims, paths, reapIfUnchanged, reapStaleClaims, runClaim, runUnclaim } from '../dist/lib.mjs';
 import { tempDataDir } from './helpers.mjs';
 
 function ctxFor(dir) {
@@ -46,8 +46,10 @@ test('claim verbs fail closed when the fleet cannot be read: the holder counts a
   const ctx = ctxFor(dir);
   assert.equal((await runClaim(ctx, { name: 'repo-x', session: 'w1' }, livenessOf())).kind, 'won');
   const bytes = fs.readFileSync(fileOf(dir, 'repo-x'));
-  assert.deepEqual(await runClaim(ctx, { name: 'repo-x', session: 'thief' }, broken), { kind: 'held', name: 'repo-x', holder: 'w1' });
-  assert.equal((await runUnclaim(ctx, { name: 'repo-x', session: 'thief' }, broken)).kind, 'refused');
+  // Held, and said to be held for want of a verdict — never called live.
+  const unknown = { name: 'repo-x', holder: 'w1', problem: 'sessions/ is unreadable', record: null };
+  assert.deepEqual(await runClaim(ctx, { name: 'repo-x', session: 'thief' }, broken), { kind: 'unverifiable', ...unknown });
+  assert.deepEqual(await runUnclaim(ctx, { name: 'repo-x', session: 'thief' }, broken), { kind: 'unverifiable', ...unknown });
   const report = await reapStaleClaims(ctx, broken);
   assert.match(report.skipped, /cannot enumerate the fleet \(sessions\/ is unreadable\)/);
   assert.deepEqual(report.reaped, []);
@@ -62,7 +64,7 @@ test('a liveness check that throws for one holder is treated as alive (fail-clos
   const ctx = ctxFor(dir);
   await runClaim(ctx, { name: 'x', session: 'w1' }, livenessOf());
   const flaky = { isAlive: () => { throw new Error('sessions/w1/session.json is corrupt'); }, liveIds: () => new Set() };
-  assert.equal((await runClaim(ctx, { name: 'x', session: 'w2' }, flaky)).kind, 'held');
+  assert.equal((await runClaim(ctx, { name: 'x', session: 'w2' }, flaky)).kind, 'unverifiable');
   // The reaper saw w1 missing from the live set, but the re-check failed: leave it.
   const report = await reapStaleClaims(ctx, flaky);
   assert.equal(report.skipped, null);
@@ -172,4 +174,20 @@ test('a stale gate left by a crashed claimer does not block the next claim', asy
   const r = await runClaim(ctx, { name: 'x', session: 'w1' }, livenessOf());
   assert.equal(r.kind, 'won');
   assert.throws(() => fs.lstatSync(path.join(dir, 'claims', '.gates', 'x.json')), { code: 'ENOENT' }, 'the stale gate was cleared');
+});
+
+test('a lease held by a session that is not live is free to take, and both ends hear of it', async (t) => {
+  const dir = tempDataDir(t);
+  const ctx = ctxFor(dir);
+  const live = livenessOf('w2');
+  // The claimer learns its lease is unprotected, whether it won it or already held it.
+  const ghost = await runClaim(ctx, { name: 'foo', session: 'ghost' }, live);
+  assert.deepEqual([ghost.kind, ghost.standing], ['won', { kind: 'not-live' }]);
+  assert.deepEqual(claimNotices('claim', ghost), ["looop: claim foo: session 'ghost' is not live, so this lease is unprotected: anyone may take it"]);
+  assert.deepEqual(claimNotices('claim', await runClaim(ctx, { name: 'foo', session: 'ghost' }, live)), ["looop: claim foo: session 'ghost' is not live, so this lease is unprotected: anyone may take it"]);
+  // The taker, a live session, learns whose stale lease it took (and nothing else).
+  const taker = await runClaim(ctx, { name: 'foo', session: 'w2' }, live);
+  assert.deepEqual([taker.kind, taker.reclaimedFrom, taker.standing], ['won', 'ghost', { kind: 'live' }]);
+  assert.deepEqual(claimNotices('claim', taker), ["looop: claim foo: took over a stale lease from session 'ghost', which is not live"]);
+  assert.deepEqual(claimNotices('claim', await runClaim(ctx, { name: 'foo', session: 'w2' }, live)), [], 'a live holder refreshing hears nothing');
 });

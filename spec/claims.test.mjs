@@ -16,7 +16,8 @@ test('claim creates a held lease and prints `claimed <name>`', (t) => {
   const r = looop(dir, ['claim', 'repo-x', '--session', 'w1']);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, 'claimed repo-x\n');
-  assert.equal(r.stderr, '');
+  // No session w1 runs here: the claimer is told that its lease protects nothing.
+  assert.equal(r.stderr, "looop: claim repo-x: session 'w1' is not live, so this lease is unprotected: anyone may take it\n");
   const lease = leaseOf(dir, 'repo-x');
   assert.equal(lease.machine, 'claim@1');
   assert.equal(lease.state, 'held');
@@ -222,4 +223,42 @@ test('claim without a name is a usage error', (t) => {
   const r = looop(dir, ['claim', '--session', 'w1']);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /usage: looop claim/);
+});
+
+test('a claim for a session that does not exist says the lease is unprotected; whoever takes it over says whose it was', (t) => {
+  const dir = tempDataDir(t);
+  let r = looop(dir, ['claim', 'foo', '--session', 'ghost']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'claimed foo\n');
+  assert.equal(r.stderr, "looop: claim foo: session 'ghost' is not live, so this lease is unprotected: anyone may take it\n");
+  r = looop(dir, ['claim', 'foo', '--session', 'next']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'claimed foo\n');
+  assert.equal(
+    r.stderr,
+    "looop: claim foo: took over a stale lease from session 'ghost', which is not live\n" +
+      "looop: claim foo: session 'next' is not live, so this lease is unprotected: anyone may take it\n",
+  );
+  assert.equal(leaseOf(dir, 'foo').context.holder, 'next');
+});
+
+test('a lease whose holder has a corrupt session record stays held, and claim says the record is corrupt and how to repair it', (t) => {
+  const dir = tempDataDir(t);
+  fs.mkdirSync(path.join(dir, 'sessions', 'bad'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'sessions', 'bad', 'session.json'), '{"v": 1, "machine": ');
+  let r = looop(dir, ['claim', 'foo', '--session', 'bad']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^looop: claim foo: cannot tell whether session 'bad' is live \(sessions\/bad\/session\.json: not valid JSON/);
+  const before = bytesOf(dir, 'foo');
+  for (const verb of ['claim', 'unclaim']) {
+    r = looop(dir, [verb, 'foo', '--session', 'other']);
+    assert.equal(r.code, 1, `${verb}: ${r.stderr}`);
+    assert.equal(r.stdout, '');
+    assert.doesNotMatch(r.stderr, /live session/, `${verb} does not call the holder live`);
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.match(lines[0], new RegExp(`^looop: ${verb} foo: held by session 'bad', but its session record is corrupt, so looop cannot tell whether it is live; the lease stays held: sessions/bad/session\\.json: not valid JSON`));
+    assert.equal(lines[1], "  repair sessions/bad/session.json, or, if no worker 'bad' is running, remove sessions/bad to free its leases");
+    assert.equal(lines.length, 2);
+  }
+  assert.deepEqual(bytesOf(dir, 'foo'), before, 'the lease was not taken');
 });

@@ -39,7 +39,8 @@ export function tempDataDir(t, label = 'looop') {
 }
 
 export function envFor(dataDir, extra = {}) {
-  const env = { ...process.env, LOOOP_DATA_DIR: dataDir, NO_COLOR: '1', ...extra };
+  // LOOOP_START_WATCH_MS=0: `worker start` returns once the worker runs, without watching its first second (tests that need the watch set it).
+  const env = { ...process.env, LOOOP_DATA_DIR: dataDir, NO_COLOR: '1', LOOOP_START_WATCH_MS: '0', ...extra };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   delete env.LOOOP_SESSION_ID;
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;

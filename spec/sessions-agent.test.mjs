@@ -30,5 +30,5 @@ test('a contract-following agent claims, asks, gets its answer, reports and kill
   assert.doesNotMatch(fs.readFileSync(path.join(dir, 'sessions', 'agent1', 'output.log'), 'utf8'), /still alive after kill/);
   assert.equal(record(dir, 'agent1').state, 'killed');
   const all = JSON.parse(looop(dir, ['worker', 'list', '--json', '-a']).stdout);
-  assert.deepEqual(all.map((w) => [w.id, w.state, w.health]), [['pulse', 'down', 'down'], ['agent1', 'killed', 'dead']]);
+  assert.deepEqual(all.map((w) => [w.id, w.state, w.health]), [['pulse', 'down', 'down'], ['agent1', 'killed', 'killed']]);
 });

@@ -4,6 +4,7 @@
 // their recorded group and start time and killed directly; prune removes corpses.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as lib from '../dist/lib.mjs';
@@ -142,4 +143,93 @@ test('a host whose session directory is deleted ends its child and itself instea
     what: 'the host and its child to end after their directory vanished',
     describe: () => `host running=${running(host)} child running=${running({ pid: child.pid, start: child.start })}`,
   });
+});
+
+// The leader shell outlives the command (it drains the terminal), and a shell that
+// outlives a job killed by a signal reports it: `environment: line 1: 5551 Hangup  sleep 100`.
+// That line is not the worker's output and must reach neither the log nor the screen.
+const JOB_REPORT = /Hangup|line \d+: +\d+ /;
+
+test('a killed worker leaves only its own output: no job report from the wrapper shell in log or screen', async (t) => {
+  const dir = sessionsDataDir(t);
+  const shapes = { j1: 'echo up {{prompt_file}}; sleep 100', j2: 'sleep 100 & echo up {{prompt_file}}; read -r _' };
+  for (const [id, command] of Object.entries(shapes)) startWorker(t, dir, id, command);
+  for (const id of Object.keys(shapes)) {
+    await waitOutput(dir, id, /up/);
+    const r = looop(dir, ['kill', id]);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  for (const id of Object.keys(shapes)) {
+    const log = looop(dir, ['log', id]);
+    assert.equal(log.code, 0, log.stderr);
+    assert.doesNotMatch(log.stdout, JOB_REPORT, `log ${id}`);
+    assert.match(log.stdout, /^up /, `log ${id} keeps the worker's own output`);
+    const shot = looop(dir, ['screenshot', id]);
+    assert.equal(shot.code, 0, shot.stderr);
+    assert.doesNotMatch(shot.stdout, JOB_REPORT, `screenshot ${id}`);
+  }
+});
+
+/** Runs the session leader's script in its own process group, hangs the group up once it printed `up`, and returns all it wrote. */
+function hangUpLeader(t, nonce, command) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-c', lib.leaderScript(nonce, command)], { detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    const stop = () => {
+      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
+    };
+    t.after(stop);
+    const deadline = setTimeout(() => {
+      stop();
+      reject(new Error(`timed out after 15000 ms waiting for the leader of ${JSON.stringify(command)} to print, drain and exit; saw ${JSON.stringify(out)}`));
+    }, 15_000);
+    let out = '';
+    let hungUp = false;
+    let answered = false;
+    const seen = (d) => {
+      out += d;
+      if (!hungUp && out.includes('up')) {
+        hungUp = true;
+        process.kill(-child.pid, 'SIGHUP');
+      }
+      if (!answered && out.includes('looop-drain')) {
+        answered = true;
+        child.stdin.end(`${nonce}\n`);
+      }
+    };
+    child.stdout.on('data', seen);
+    child.stderr.on('data', seen);
+    child.stdin.on('error', () => {});
+    child.on('close', () => {
+      clearTimeout(deadline);
+      resolve(out);
+    });
+  });
+}
+
+test('the leader script never reports the hang-up of a job, whichever of the shell and the job sees it first', async (t) => {
+  // The report races the shell's own hang-up, so one kill proves little: 24 kills of both shapes.
+  for (let i = 0; i < 24; i++) {
+    const command = i % 2 === 0 ? 'echo up; sleep 100' : 'sleep 100 & echo up; read -r _';
+    const out = await hangUpLeader(t, `nonce${i}`, command);
+    assert.doesNotMatch(out, JOB_REPORT, `kill ${i} (${command})`);
+    assert.match(out, /^up\n/);
+  }
+});
+
+test('the leader script keeps what the command\'s own shell says, and its exit status', async (t) => {
+  const run = (command) => {
+    const r = spawnSync('bash', ['-c', lib.leaderScript('n', command)], { input: 'n\n', encoding: 'utf8' });
+    return { status: r.status, out: r.stdout, err: r.stderr };
+  };
+  let r = run('echo out; echo oops )');
+  assert.equal(r.status, 2);
+  assert.match(r.err, /syntax error near unexpected token `\)'/);
+  r = run('echo out; nosuchprog-looop');
+  assert.equal(r.status, 127);
+  assert.match(r.out, /^out\n/);
+  assert.match(r.err, /nosuchprog-looop: command not found/);
+  r = run('trap "echo own-exit-trap" EXIT; echo out >&2; exit 7');
+  assert.equal(r.status, 7);
+  assert.equal(r.err, 'out\n');
+  assert.match(r.out, /^own-exit-trap\n/);
 });

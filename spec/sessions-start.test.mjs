@@ -7,8 +7,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import * as lib from '../dist/lib.mjs';
 import { BIN, envFor, exitWithin, looop } from './helpers.mjs';
-import { record, running, startWorker, waitFileText, waitOutput, waitState, sessionsDataDir } from './sessions-helpers.mjs';
+import { killEverything, record, running, startWorker, waitFileText, waitOutput, waitState, sessionsDataDir } from './sessions-helpers.mjs';
 
 const HOLD = 'read -r _'; // keeps a worker alive until it is killed (reads its PTY)
 
@@ -43,6 +44,10 @@ test('the worker command must carry {{prompt_file}}; a broken config file is an 
   let r = looop(dir, ['worker', 'start', 'w1', 'task', '--command', 'echo no placeholder']);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /--command override must contain the \{\{prompt_file\}\} placeholder/);
+  // The refusal shows how to run a command that ignores the brief, and so does --help.
+  assert.match(r.stderr, /\n {2}to run a command that ignores the brief, put the placeholder in a comment: --command 'echo no placeholder # \{\{prompt_file\}\}'\n$/);
+  const help = looop(dir, ['worker', 'start', '--help']);
+  assert.match(help.stdout, /--command <cmd> +.*must contain \{\{prompt_file\}\} \(the worker's brief\).*--command 'vim # \{\{prompt_file\}\}'/);
   fs.writeFileSync(path.join(dir, 'config.json'), '{ "worker_command": ');
   r = looop(dir, ['worker', 'start', 'w1', 'task']);
   assert.equal(r.code, 1);
@@ -156,4 +161,92 @@ test('--verify stores the postcondition; start-session is the seed alias with a 
   r = looop(dir, ['start-session', 's2', 'do it', 'nosuch']);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /unknown runner 'nosuch'/);
+});
+
+test('the program a worker command runs is read as the shell would: assignments and exec/env skipped, quotes unwrapped, shell syntax unchecked', () => {
+  const table = [
+    ['claude --model opus "$(cat {{prompt_file}})"', 'claude'],
+    ['  FOO=1 BAR=x claude -p hi', 'claude'],
+    ['exec env -i PATH=/bin codex {{prompt_file}}', 'codex'],
+    ["'/opt/my agent/bin/run' {{prompt_file}}", '/opt/my agent/bin/run'],
+    ['"./agent" {{prompt_file}}', './agent'],
+    ['vim # {{prompt_file}}', 'vim'],
+    ['agent;echo {{prompt_file}}', 'agent'],
+    ['9X=1 tool', '9X=1'],
+    ['echo {{prompt_file}}; read -r _', null],
+    ['while :; do sleep 1; done # {{prompt_file}}', null],
+    ['"$LOOOP_AGENT" {{prompt_file}}', null],
+    ['FOO="a b" claude', null],
+    ['"unterminated {{prompt_file}}', null],
+    ['"a"b {{prompt_file}}', null],
+    ['( cd x && agent )', null],
+    ['{ agent; }', null],
+    ['ag\\ent', null],
+  ];
+  for (const [command, want] of table) assert.equal(lib.commandProgram(command), want, command);
+  const env = { PATH: `/nonexistent-looop:${path.dirname(process.execPath)}`, HOME: '/nonexistent-home' };
+  assert.equal(lib.checkProgram('node -e 0', env, '/').kind, 'found');
+  assert.deepEqual(lib.checkProgram('claude-looop-missing x', env, '/'), { kind: 'missing', program: 'claude-looop-missing', where: 'was not found on PATH' });
+  assert.equal(lib.checkProgram('./x', env, '/nonexistent-dir').kind, 'missing');
+  assert.equal(lib.checkProgram('echo hi', env, '/').kind, 'unchecked');
+});
+
+test('worker start refuses a command whose program is missing, naming it and what to do, creating nothing', (t) => {
+  const dir = sessionsDataDir(t);
+  // The default worker_command runs claude; this PATH has none.
+  const noClaude = { PATH: path.dirname(process.execPath) };
+  let r = looop(dir, ['worker', 'start', 'w1', 'task'], { env: noClaude });
+  assert.equal(r.code, 1);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /^looop: worker start w1: cannot run the worker_command: its program 'claude' was not found on PATH\n {2}install claude \(see https:\/\/docs\.claude\.com\/claude-code\), or set worker_command in .*config\.json, or pass --command\n$/);
+  r = looop(dir, ['worker', 'start', 'w1', 'task', '--command', 'LANG=C nosuchprog-looop --flag {{prompt_file}}']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^looop: worker start w1: cannot run the --command override: its program 'nosuchprog-looop' was not found on PATH\n {2}.*pass a --command whose program exists/);
+  r = looop(dir, ['worker', 'start', 'w1', 'task', '--command', './bin/agent {{prompt_file}}']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, new RegExp(`its program '\\./bin/agent' is not an executable file \\(${path.join(dir, 'bin', 'agent').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)`));
+  assert.deepEqual(created(dir), [], 'nothing was created by a refusal');
+});
+
+test('a worker that ends within its first second is reported by worker start with the end of its screen, exit 1', async (t) => {
+  const dir = sessionsDataDir(t);
+  // A window far wider than these workers live, so a loaded machine cannot make them outlive it;
+  // the watch ends as soon as the record says they ended.
+  const watch = { LOOOP_START_WATCH_MS: '15000' };
+  // A program the check cannot see (behind a variable) that does not exist: the shell says so and exits 127.
+  let r = looop(dir, ['worker', 'start', 'e1', 'task', '--command', '"$LOOOP_TEST_UNSET/looop-no-such-agent" {{prompt_file}}'], { env: watch });
+  t.after(() => killEverything(dir));
+  assert.equal(r.code, 1, r.stdout);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /^looop: worker start e1: the worker ended within its first second \(exit 127\); the last lines of its screen:\n {4}.*: \/looop-no-such-agent: No such file or directory\n {2}all it printed: looop log e1\n$/);
+  r = looop(dir, ['worker', 'start', 'e2', 'task', '--command', 'echo starting {{prompt_file}}; echo bad flag >&2; exit 3'], { env: watch });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /\(exit 3\); the last lines of its screen:\n {4}starting .*\n(.*\n)* {4}bad flag\n/);
+  const rows = JSON.parse(looop(dir, ['worker', 'list', '-a', '--json']).stdout);
+  assert.deepEqual(rows.map((w) => [w.id, w.health]), [['pulse', 'down'], ['e1', 'failed'], ['e2', 'failed']]);
+  // A worker still running after its first second is started; the watch ends with the second.
+  startWorker(t, dir, 'e3', `echo up {{prompt_file}}; ${HOLD}`, { env: { LOOOP_START_WATCH_MS: '1000' } });
+  assert.equal(record(dir, 'e3').state, 'running');
+});
+
+test('an ended worker shows how it ended: done (exit 0), failed (non-zero), killed; JSON and table alike', async (t) => {
+  const dir = sessionsDataDir(t);
+  startWorker(t, dir, 'h-done', 'echo finished {{prompt_file}}');
+  startWorker(t, dir, 'h-failed', 'exit 4 # {{prompt_file}}');
+  startWorker(t, dir, 'h-killed', `echo up {{prompt_file}}; ${HOLD}`);
+  await waitState(dir, 'h-done', 'exited');
+  await waitState(dir, 'h-failed', 'exited');
+  await waitOutput(dir, 'h-killed', /up/);
+  assert.equal(looop(dir, ['kill', 'h-killed']).code, 0);
+  const rows = JSON.parse(looop(dir, ['worker', 'list', '-a', '--json']).stdout);
+  assert.deepEqual(rows.map((w) => [w.id, w.state, w.exit_code, w.health]), [
+    ['pulse', 'down', null, 'down'],
+    ['h-done', 'exited', 0, 'done'],
+    ['h-failed', 'exited', 4, 'failed'],
+    ['h-killed', 'killed', null, 'killed'],
+  ]);
+  const table = looop(dir, ['worker', 'list', '-a']).stdout.split('\n');
+  assert.match(table[2], /^h-done {4}done {9}exit 0 /);
+  assert.match(table[3], /^h-failed {2}failed {7}exit 4 /);
+  assert.match(table[4], /^h-killed {2}killed {7}killed /);
 });

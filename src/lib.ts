@@ -16,7 +16,7 @@ export { CLAIM_KIND, claimFile } from './claims/claimKind.ts';
 export { listClaims } from './claims/claimRecords.ts';
 export { reapStaleClaims, reapIfUnchanged } from './claims/reaper.ts';
 export { fleetLiveness } from './claims/liveness.ts';
-export { runClaim, runUnclaim } from './commands/claims.ts';
+export { runClaim, runUnclaim, claimNotices } from './commands/claims.ts';
 // The bundle's own XState, so tests restore snapshots with the copy that built the machines.
 export { createActor } from 'xstate';
 export { setup, assign } from 'xstate';
@@ -26,12 +26,13 @@ export { SESSION_ENTITY } from './sessions/sessionEntity.ts';
 export { SESSION_KIND, sessionFiles } from './sessions/sessionKind.ts';
 export { listFleet, sessionAlive, readSession } from './sessions/fleet.ts';
 export { deliver, requestName } from './sessions/inbox.ts';
-export { MarkerScanner } from './sessions/drainMarker.ts';
+export { MarkerScanner, leaderScript, drainAnswer } from './sessions/drainMarker.ts';
 export { AnsiStripper } from './sessions/ansiText.ts';
 export { DetachDetector } from './sessions/detachKey.ts';
 export { pruneSessions, sweepWorkers, reapSession } from './sessions/reap.ts';
 export { replayFrame } from './sessions/replay.ts';
 export { substitutePrompt, launchLine, shellQuote } from './sessions/workerCommand.ts';
+export { commandProgram, checkProgram } from './workers/program.ts';
 // One reading policy for data-dir files, and terminal-safe text.
 export * as dataFile from './store/dataFile.ts';
 export * as terminalText from './terminalText.ts';

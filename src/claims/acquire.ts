@@ -15,22 +15,25 @@ import { ensureDir } from '../store/fsio.ts';
 import { readEntity, type Envelope } from '../store/envelope.ts';
 import type { ClaimContext, ClaimEvent } from '../../machines/claimTypes.ts';
 import { CLAIM_KIND, claimFile } from './claimKind.ts';
-import { holderAlive, type HolderLiveness } from './liveness.ts';
+import { holderVerdict, type HolderLiveness, type HolderVerdict } from './liveness.ts';
 import { newNonce } from './nonce.ts';
 import { enterGate, gateOpened } from './gate.ts';
 
 export type AcquireResult =
   | { readonly kind: 'won'; readonly name: string; readonly lease: Envelope<ClaimContext>; readonly reclaimedFrom: string | null }
   | { readonly kind: 'refreshed'; readonly name: string; readonly lease: Envelope<ClaimContext> }
-  | { readonly kind: 'held'; readonly name: string; readonly holder: string }
+  /** `unknown`: the holder's liveness could not be told (it counts as alive: fail closed). */
+  | { readonly kind: 'held'; readonly name: string; readonly holder: string; readonly unknown: Unknown | null }
   | { readonly kind: 'invalid'; readonly file: string; readonly problem: string; readonly newer: boolean }
   /** The file kept changing hands under us for every attempt. */
   | { readonly kind: 'contention'; readonly name: string };
 
+type Unknown = Extract<HolderVerdict, { kind: 'unknown' }>;
+
 type Verdict =
   | { readonly kind: 'take'; readonly from: string | null }
   | { readonly kind: 'refresh' }
-  | { readonly kind: 'held'; readonly holder: string };
+  | { readonly kind: 'held'; readonly holder: string; readonly unknown: Unknown | null };
 
 // Each retry happens only because another process published in between, so a few
 // rounds are plenty; past that something is churning the file and the caller should hear.
@@ -42,8 +45,9 @@ function judge(cur: Envelope<ClaimContext>, owner: string, liveness: HolderLiven
   if (cur.state !== 'held') return { kind: 'take', from: null };
   const holder = cur.context.holder;
   if (holder === owner) return { kind: 'refresh' };
-  if (holderAlive(liveness, holder)) return { kind: 'held', holder };
-  return { kind: 'take', from: holder };
+  const v = holderVerdict(liveness, holder);
+  if (v.kind === 'not-live') return { kind: 'take', from: holder };
+  return { kind: 'held', holder, unknown: v.kind === 'unknown' ? v : null };
 }
 
 function eventsFor(v: Verdict, owner: string, now: Date): ClaimEvent[] {
@@ -64,7 +68,7 @@ export async function acquireClaim(ctx: Ctx, name: string, owner: string, livene
     const look = readEntity(file, CLAIM_KIND);
     if (look.kind === 'invalid') return look;
     const verdict = look.kind === 'ok' ? judge(look.envelope, owner, liveness) : null;
-    if (verdict?.kind === 'held') return { kind: 'held', name, holder: verdict.holder };
+    if (verdict?.kind === 'held') return { kind: 'held', name, holder: verdict.holder, unknown: verdict.unknown };
     // A refresh only races the reaper; a free claim races every other claimer: gate it.
     const gate = verdict?.kind === 'refresh' ? ({ kind: 'open' } as const) : enterGate(file);
     if (gate.kind === 'busy' && Date.now() < deadline) {
@@ -104,7 +108,7 @@ async function casOnce(ctx: Ctx, file: string, name: string, owner: string, live
   }
   const verdict = seen.verdict;
   if (verdict === null) return null;
-  if (r.kind === 'unchanged') return verdict.kind === 'held' ? { kind: 'held', name, holder: verdict.holder } : null;
+  if (r.kind === 'unchanged') return verdict.kind === 'held' ? { kind: 'held', name, holder: verdict.holder, unknown: verdict.unknown } : null;
   if (r.envelope.state !== 'held' || r.envelope.context.holder !== owner) return null;
   if (verdict.kind === 'refresh') return { kind: 'refreshed', name, lease: r.envelope };
   return { kind: 'won', name, lease: r.envelope, reclaimedFrom: verdict.kind === 'take' ? verdict.from : null };

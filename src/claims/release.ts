@@ -5,24 +5,31 @@ import type { Ctx } from '../context.ts';
 import type { Envelope } from '../store/envelope.ts';
 import type { ClaimContext } from '../../machines/claimTypes.ts';
 import { claimFile } from './claimKind.ts';
-import { holderAlive, type HolderLiveness } from './liveness.ts';
+import { holderVerdict, type HolderLiveness, type HolderVerdict } from './liveness.ts';
 
 export type ReleaseResult =
   /** `stale`: the holder was someone else, and dead. */
   | { readonly kind: 'released'; readonly name: string; readonly holder: string; readonly stale: boolean; readonly lease: Envelope<ClaimContext> }
   /** No file, or already released / reaped: nothing to do. */
   | { readonly kind: 'not-held'; readonly name: string }
-  | { readonly kind: 'refused'; readonly name: string; readonly holder: string }
+  /** `unknown`: the holder's liveness could not be told (it counts as alive: fail closed). */
+  | { readonly kind: 'refused'; readonly name: string; readonly holder: string; readonly unknown: Unknown | null }
   | { readonly kind: 'invalid'; readonly file: string; readonly problem: string; readonly newer: boolean };
 
-type Verdict = { readonly kind: 'release'; readonly holder: string; readonly stale: boolean } | { readonly kind: 'not-held' } | { readonly kind: 'refused'; readonly holder: string };
+type Unknown = Extract<HolderVerdict, { kind: 'unknown' }>;
+
+type Verdict =
+  | { readonly kind: 'release'; readonly holder: string; readonly stale: boolean }
+  | { readonly kind: 'not-held' }
+  | { readonly kind: 'refused'; readonly holder: string; readonly unknown: Unknown | null };
 
 function judge(cur: Envelope<ClaimContext>, owner: string, liveness: HolderLiveness): Verdict {
   if (cur.state !== 'held') return { kind: 'not-held' };
   const holder = cur.context.holder;
   if (owner !== '' && holder === owner) return { kind: 'release', holder, stale: false };
-  if (!holderAlive(liveness, holder)) return { kind: 'release', holder, stale: true };
-  return { kind: 'refused', holder };
+  const v = holderVerdict(liveness, holder);
+  if (v.kind === 'not-live') return { kind: 'release', holder, stale: true };
+  return { kind: 'refused', holder, unknown: v.kind === 'unknown' ? v : null };
 }
 
 /** `owner` may be empty: then only a dead holder's claim can be released. */
@@ -44,7 +51,7 @@ export async function releaseClaim(ctx: Ctx, name: string, owner: string, livene
   if (r.kind === 'absent') return { kind: 'not-held', name };
   const v = seen.verdict;
   if (v === null || v.kind === 'not-held') return { kind: 'not-held', name };
-  if (v.kind === 'refused') return { kind: 'refused', name, holder: v.holder };
-  if (r.kind === 'unchanged') return { kind: 'refused', name, holder: v.holder };
+  if (v.kind === 'refused') return { kind: 'refused', name, holder: v.holder, unknown: v.unknown };
+  if (r.kind === 'unchanged') return { kind: 'refused', name, holder: v.holder, unknown: null };
   return { kind: 'released', name, holder: v.holder, stale: v.stale, lease: r.envelope };
 }

@@ -19,9 +19,9 @@ function stateLabel(r: WorkerRow): string {
 
 function healthCell(r: WorkerRow, color: boolean): string {
   const text = r.health.padEnd(11);
-  if (r.health === 'stuck' || r.health === 'down') return paint(color, '31', text);
+  if (r.health === 'stuck' || r.health === 'down' || r.health === 'failed') return paint(color, '31', text);
   if (r.health === 'waiting-ask') return paint(color, '33', text);
-  if (r.health === 'dead') return paint(color, '2', text);
+  if (r.health === 'done' || r.health === 'killed' || r.health === 'dead') return paint(color, '2', text);
   return text;
 }
 

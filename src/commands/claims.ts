@@ -1,13 +1,15 @@
 // `looop claim` / `looop unclaim`: validate, resolve the owner, then hand over to the
 // lease logic in src/claims. Refusals a worker must act on (held by a live session)
 // are data; unusable input or files are LooopErrors.
+import path from 'node:path';
 import { LooopError } from '../errors.ts';
 import { validateId } from '../ids.ts';
+import { neutralize } from '../terminalText.ts';
 import type { Ctx } from '../context.ts';
 import { describeInvalid } from '../store/envelope.ts';
 import { acquireClaim } from '../claims/acquire.ts';
 import { releaseClaim } from '../claims/release.ts';
-import { fleetLiveness, type HolderLiveness } from '../claims/liveness.ts';
+import { fleetLiveness, holderVerdict, type HolderLiveness, type HolderVerdict } from '../claims/liveness.ts';
 
 export interface ClaimArgs {
   readonly name: string;
@@ -15,16 +17,26 @@ export interface ClaimArgs {
   readonly session?: string | undefined;
 }
 
+/**
+ * What is known of the claimer itself. A lease is protected only while its holder is a
+ * live session: held by one that is not (a typo, a finished worker), anyone may take it.
+ */
+export type Standing = HolderVerdict;
+
 /** `rev` and `nonce` identify the exact lease written, for callers that audit hand-offs. */
 export type ClaimOutcome =
-  | { readonly kind: 'won'; readonly name: string; readonly holder: string; readonly reclaimedFrom: string | null; readonly rev: number; readonly nonce: string }
-  | { readonly kind: 'already-owned'; readonly name: string; readonly holder: string; readonly rev: number; readonly nonce: string }
-  | { readonly kind: 'held'; readonly name: string; readonly holder: string };
+  /** `reclaimedFrom`: the holder (not live) whose stale lease this claim took over. */
+  | { readonly kind: 'won'; readonly name: string; readonly holder: string; readonly reclaimedFrom: string | null; readonly rev: number; readonly nonce: string; readonly standing: Standing }
+  | { readonly kind: 'already-owned'; readonly name: string; readonly holder: string; readonly rev: number; readonly nonce: string; readonly standing: Standing }
+  | { readonly kind: 'held'; readonly name: string; readonly holder: string }
+  /** Held by a session whose liveness cannot be told (its record is unreadable): it stays held. */
+  | { readonly kind: 'unverifiable'; readonly name: string; readonly holder: string; readonly problem: string; readonly record: string | null };
 
 export type UnclaimOutcome =
   | { readonly kind: 'released'; readonly name: string; readonly holder: string; readonly stale: boolean; readonly rev: number }
   | { readonly kind: 'not-held'; readonly name: string }
-  | { readonly kind: 'refused'; readonly name: string; readonly holder: string };
+  | { readonly kind: 'refused'; readonly name: string; readonly holder: string }
+  | { readonly kind: 'unverifiable'; readonly name: string; readonly holder: string; readonly problem: string; readonly record: string | null };
 
 const CLAIM_USAGE = 'usage: looop claim <name> [--session ID]';
 
@@ -47,10 +59,11 @@ export async function runClaim(ctx: Ctx, args: ClaimArgs, liveness: HolderLivene
   const r = await acquireClaim(ctx, name, owner, liveness);
   switch (r.kind) {
     case 'won':
-      return { kind: 'won', name, holder: owner, reclaimedFrom: r.reclaimedFrom, rev: r.lease.rev, nonce: r.lease.context.nonce };
+      return { kind: 'won', name, holder: owner, reclaimedFrom: r.reclaimedFrom, rev: r.lease.rev, nonce: r.lease.context.nonce, standing: holderVerdict(liveness, owner) };
     case 'refreshed':
-      return { kind: 'already-owned', name, holder: owner, rev: r.lease.rev, nonce: r.lease.context.nonce };
+      return { kind: 'already-owned', name, holder: owner, rev: r.lease.rev, nonce: r.lease.context.nonce, standing: holderVerdict(liveness, owner) };
     case 'held':
+      if (r.unknown !== null) return { kind: 'unverifiable', name, holder: r.holder, problem: r.unknown.problem, record: r.unknown.record };
       return { kind: 'held', name, holder: r.holder };
     case 'invalid':
       throw invalidFile(ctx, 'claim', name, r);
@@ -69,5 +82,36 @@ export async function runUnclaim(ctx: Ctx, args: ClaimArgs, liveness: HolderLive
   const r = await releaseClaim(ctx, name, owner, liveness);
   if (r.kind === 'invalid') throw invalidFile(ctx, 'unclaim', name, r);
   if (r.kind === 'released') return { kind: 'released', name, holder: r.holder, stale: r.stale, rev: r.lease.rev };
+  if (r.kind === 'refused') {
+    if (r.unknown !== null) return { kind: 'unverifiable', name, holder: r.holder, problem: r.unknown.problem, record: r.unknown.record };
+    return { kind: 'refused', name, holder: r.holder };
+  }
   return r;
+}
+
+/**
+ * The stderr lines a claim outcome calls for, beyond `claimed <name>`: a lease that
+ * is not protected, a stale lease taken over, a holder whose liveness is unknown.
+ */
+export function claimNotices(verb: 'claim' | 'unclaim', r: ClaimOutcome | UnclaimOutcome): string[] {
+  // Holders and problems come from files anyone can edit: inert text only.
+  const lines: string[] = [];
+  const n = neutralize;
+  if (r.kind === 'unverifiable') {
+    const why = r.record === null ? 'looop cannot tell whether it is live' : 'its session record is corrupt, so looop cannot tell whether it is live';
+    lines.push(`looop: ${verb} ${r.name}: held by session '${r.holder}', but ${why}; the lease stays held: ${n(r.problem)}`);
+    if (r.record !== null) {
+      lines.push(`  repair ${r.record}, or, if no worker '${r.holder}' is running, remove ${path.dirname(r.record)} to free its leases`);
+    }
+    return lines;
+  }
+  if (r.kind === 'won' && r.reclaimedFrom !== null) {
+    lines.push(`looop: claim ${r.name}: took over a stale lease from session '${n(r.reclaimedFrom)}', which is not live`);
+  }
+  if (r.kind === 'won' || r.kind === 'already-owned') {
+    const s = r.standing;
+    if (s.kind === 'not-live') lines.push(`looop: claim ${r.name}: session '${r.holder}' is not live, so this lease is unprotected: anyone may take it`);
+    if (s.kind === 'unknown') lines.push(`looop: claim ${r.name}: cannot tell whether session '${r.holder}' is live (${n(s.problem)}); if it is not, anyone may take this lease`);
+  }
+  return lines;
 }

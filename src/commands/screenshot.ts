@@ -3,33 +3,15 @@
 import type { Ctx } from '../context.ts';
 import { LooopError, isLooopError } from '../errors.ts';
 import { validateId } from '../ids.ts';
-import { readIfExists } from '../store/fsio.ts';
 import { readSession } from '../sessions/fleet.ts';
 import { formatFrame, type Frame, type ShotFormat, type ShotSource } from '../sessions/frame.ts';
-import { replayFrame } from '../sessions/replay.ts';
+import { endedFrame, isFrame } from '../sessions/endedFrame.ts';
 import { hostRequest } from '../sessions/requestClient.ts';
 import { sessionFiles } from '../sessions/sessionKind.ts';
 
 export interface ShotResult {
   readonly source: ShotSource;
   readonly output: string | Record<string, unknown>;
-}
-
-function isFrame(o: unknown): o is Frame {
-  if (typeof o !== 'object' || o === null) return false;
-  const f = o as Record<string, unknown>;
-  return typeof f.cols === 'number' && typeof f.rows === 'number' && Array.isArray(f.lines) && Array.isArray(f.ansi) && typeof f.cursor === 'object';
-}
-
-function savedFrame(file: string): Frame | null {
-  const bytes = readIfExists(file);
-  if (bytes === null) return null;
-  try {
-    const o: unknown = JSON.parse(bytes.toString('utf8'));
-    return isFrame(o) ? o : null;
-  } catch {
-    return null; // a torn or hand-edited frame: the replay is the truth
-  }
 }
 
 export async function frameOf(ctx: Ctx, id: string, withCells: boolean): Promise<{ frame: Frame; source: ShotSource }> {
@@ -45,10 +27,7 @@ export async function frameOf(ctx: Ctx, id: string, withCells: boolean): Promise
       if (!isLooopError(e)) throw e;
     }
   }
-  const files = sessionFiles(ctx.paths, id);
-  const saved = savedFrame(files.screenFinal);
-  if (saved !== null) return { frame: saved, source: 'final' };
-  return { frame: await replayFrame(files, { cols: r.envelope.context.cols, rows: r.envelope.context.rows }, withCells), source: 'replay' };
+  return endedFrame(sessionFiles(ctx.paths, id), { cols: r.envelope.context.cols, rows: r.envelope.context.rows }, withCells);
 }
 
 export async function runScreenshot(ctx: Ctx, id: string, format: ShotFormat, trim: boolean): Promise<ShotResult> {

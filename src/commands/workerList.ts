@@ -1,6 +1,8 @@
 // `worker list`: the pulse first, then workers by id, each with a health verdict
-// (reference §7.6): dead, waiting-ask, stuck (silent past the threshold) or busy.
-// Unknown idleness counts as busy: never call a worker stuck without evidence.
+// (reference §7.6, with ended workers told apart by how they ended — see
+// workers/health.ts): waiting-ask, stuck (silent past the threshold), busy, or
+// done | failed | killed | dead. Unknown idleness counts as busy: never call a
+// worker stuck without evidence.
 import { fs } from '../nodeFs.ts';
 import path from 'node:path';
 import type { Ctx } from '../context.ts';
@@ -11,8 +13,7 @@ import { pulseAlive } from '../pulse/pulseLock.ts';
 import { readIfExists } from '../store/fsio.ts';
 import { listFleet, type SessionInfo } from '../sessions/fleet.ts';
 import { sessionFiles } from '../sessions/sessionKind.ts';
-
-export type Health = 'busy' | 'waiting-ask' | 'stuck' | 'dead' | 'up' | 'down';
+import { endedHealth, type Health } from '../workers/health.ts';
 
 export interface WorkerRow {
   readonly id: string;
@@ -72,7 +73,7 @@ export async function listWorkers(ctx: Ctx, opts: { all: boolean }): Promise<Wor
   const row = (s: SessionInfo): WorkerRow => {
     const idle = idleSecs(ctx, s.id, nowMs);
     const ask = oldestAsk.get(s.id);
-    const health: Health = !s.alive ? 'dead' : ask !== undefined ? 'waiting-ask' : idle !== null && idle >= stuck ? 'stuck' : 'busy';
+    const health: Health = !s.alive ? endedHealth(s) : ask !== undefined ? 'waiting-ask' : idle !== null && idle >= stuck ? 'stuck' : 'busy';
     return {
       id: s.id,
       state: s.state,

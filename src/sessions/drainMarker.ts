@@ -4,9 +4,10 @@
 // is a bash whose EXIT trap prints a private marker and blocks until the host
 // answers it; the host answers only after reading every byte before the marker,
 // so the leader exits with nothing left unread. The marker is cut from the log.
+import { shellQuote } from './workerCommand.ts';
 
 /** The bash prelude the host puts before the session's command. */
-export function drainPrelude(nonce: string): string {
+function drainPrelude(nonce: string): string {
   // `stty sane -echo`: the command may have left the terminal raw, and the answer must not be echoed.
   // `read -t 10` bounds the wait if the host is gone (a hung-up tty fails the read at once).
   return [
@@ -18,6 +19,19 @@ export function drainPrelude(nonce: string): string {
     'trap __looop_drain EXIT',
     '',
   ].join('\n');
+}
+
+/**
+ * The whole script the leader runs. A shell that outlives a job killed by a signal
+ * reports it on its stderr (`line 1: 5551 Hangup  sleep 100`), and the leader
+ * always outlives the command, by the drain. So the leader's own stderr is
+ * /dev/null and the command runs in a subshell that has the terminal as stderr:
+ * it dies with its group on a kill, with nothing to report, while anything the
+ * command's shell says of its own (syntax errors, `command not found`) still
+ * shows. `eval` makes the subshell, not the leader, parse the command.
+ */
+export function leaderScript(nonce: string, command: string): string {
+  return `${drainPrelude(nonce)}exec 3>&2 2>/dev/null\n( eval ${shellQuote(command)} ) 2>&3 3>&-\n`;
 }
 
 export function drainMarker(nonce: string): Buffer {

@@ -13,7 +13,7 @@ import { updateEntity } from '../store/entityStore.ts';
 import { writeAtomic } from '../store/fsio.ts';
 import { openDirWatch, type DirWatch } from '../watch/dirWatch.ts';
 import { childEnv, signalName } from './childEnv.ts';
-import { MarkerScanner, drainAnswer, drainMarker, drainPrelude } from './drainMarker.ts';
+import { MarkerScanner, drainAnswer, drainMarker, leaderScript } from './drainMarker.ts';
 import type { Frame } from './frame.ts';
 import { killGroup, type GroupKillOutcome } from './groupKill.ts';
 import { HostRequests } from './hostRequests.ts';
@@ -140,7 +140,7 @@ export class Host {
     }
     const ptyMod = await import('node-pty');
     try {
-      this.pty = ptyMod.spawn('bash', ['-c', `${drainPrelude(this.nonce)}${this.ctx.command}`], {
+      this.pty = ptyMod.spawn('bash', ['-c', leaderScript(this.nonce, this.ctx.command)], {
         name: 'xterm-256color',
         cols: this.ctx.cols,
         rows: this.ctx.rows,

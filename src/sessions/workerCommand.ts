@@ -77,7 +77,12 @@ export function substitutePrompt(t: WorkerTemplate, promptFile: string): string 
     throw new LooopError('CONFIG', `${t.label} still uses the removed {{model}}/{{thinking}} placeholders`, { hint });
   }
   if (!t.template.includes(PLACEHOLDER)) {
-    throw new LooopError('CONFIG', `${t.label} must contain the ${PLACEHOLDER} placeholder (the prompt file is the worker's brief): ${JSON.stringify(t.template)}`);
+    // A worker always gets its brief; a command with no use for it can still say so.
+    const ignoring = `${t.template.trim()} # ${PLACEHOLDER}`;
+    const hint = t.override
+      ? `to run a command that ignores the brief, put the placeholder in a comment: --command ${shellQuote(ignoring)}`
+      : `add ${PLACEHOLDER} to ${t.label} (or, to ignore the brief, a comment: ${JSON.stringify(ignoring)})`;
+    throw new LooopError('CONFIG', `${t.label} must contain the ${PLACEHOLDER} placeholder (the prompt file is the worker's brief): ${JSON.stringify(t.template)}`, { hint });
   }
   const q = shellQuote(promptFile);
   // Pre-quoted placeholders first, so a template that already quotes it is not quoted twice.

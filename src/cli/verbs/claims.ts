@@ -13,12 +13,14 @@ export function registerClaims(cli: CAC): void {
     .example('"$LOOOP_BIN" claim repo-x || exit 0   # someone else is on it')
     .action(async (name: string, opts: Opts) => {
       const ctx = cliContext();
-      const { runClaim } = await import('../../commands/claims.ts');
+      const { runClaim, claimNotices } = await import('../../commands/claims.ts');
       const r = await runClaim(ctx, { name, session: str(opts.session) });
       if (r.kind === 'held') {
         err(`looop: claim ${r.name}: held by live session '${r.holder}'`);
         return 1;
       }
+      for (const line of claimNotices('claim', r)) err(line);
+      if (r.kind === 'unverifiable') return 1;
       if (r.kind === 'won') out(`claimed ${neutralize(r.name)}`);
       return 0;
     });
@@ -28,12 +30,14 @@ export function registerClaims(cli: CAC): void {
     .option('--session <id>', 'Release for this session (default: $LOOOP_SESSION_ID)')
     .action(async (name: string, opts: Opts) => {
       const ctx = cliContext();
-      const { runUnclaim } = await import('../../commands/claims.ts');
+      const { runUnclaim, claimNotices } = await import('../../commands/claims.ts');
       const r = await runUnclaim(ctx, { name, session: str(opts.session) });
       if (r.kind === 'refused') {
         err(`looop: unclaim ${r.name}: held by another live session '${r.holder}'`);
         return 1;
       }
+      for (const line of claimNotices('unclaim', r)) err(line);
+      if (r.kind === 'unverifiable') return 1;
       if (r.kind === 'released') out(`unclaimed ${neutralize(r.name)}`);
       return 0;
     });

@@ -15,8 +15,15 @@ async function startWorker(id: string, promptWords: readonly string[], opts: { c
   const ctx = cliContext();
   const prompt = promptWords.length === 0 || (promptWords.length === 1 && promptWords[0] === '-') ? await readStdin() : promptWords.join(' ');
   if (prompt.trim() === '') throw usage('worker start: missing prompt', START_USAGE);
-  const { runWorkerStart } = await import('../../commands/workerStart.ts');
+  const { runWorkerStart, describeEnd } = await import('../../commands/workerStart.ts');
   const r = await runWorkerStart(ctx, { id, prompt, ...opts });
+  if (r.early !== null) {
+    const shown = r.early.screen.length > 0 ? '; the last lines of its screen:' : ', printing nothing';
+    err(`looop: worker start ${neutralize(r.id)}: the worker ended within its first second (${describeEnd(r.early)})${shown}`);
+    for (const line of r.early.screen) err(`    ${neutralize(line)}`);
+    err(`  all it printed: looop log ${neutralize(r.id)}`);
+    return 1;
+  }
   out(`start-worker ${neutralize(r.id)}${r.override ? ' (command override)' : ''}`);
   return 0;
 }
@@ -33,7 +40,7 @@ async function kill(id: string): Promise<number> {
 export function registerSessions(cli: CAC): void {
   cli
     .command('worker start <id> [...prompt]', 'Start a worker: an agent in a detached PTY session (prompt words, or - / nothing for stdin)')
-    .option('--command <cmd>', 'Run this instead of the configured worker_command (must contain {{prompt_file}})')
+    .option('--command <cmd>', "Run this instead of the configured worker_command. It must contain {{prompt_file}} (the worker's brief); a command that ignores the brief can put it in a comment: --command 'vim # {{prompt_file}}'")
     .option('--verify <cmd>', 'A shell command that exits 0 only when the work is truly done')
     .example('looop worker start fix-ci "make CI green on main"')
     .example("looop worker start demo hi --command 'bash {{prompt_file}}'")
