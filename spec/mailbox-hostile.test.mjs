@@ -3,10 +3,10 @@
 // in one line, and carries on: a bad file never costs a worker its answer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { exitWithin, looop, looopBg, readJson, tempDataDir, waitForFile } from './helpers.mjs';
+import { BIN, envFor, exitWithin, looop, looopBg, readJson, tempDataDir, waitForFile } from './helpers.mjs';
 
 function tell(dir, id, worker, msg) {
   fs.mkdirSync(path.join(dir, 'tells'), { recursive: true });
@@ -61,13 +61,27 @@ test('a directory symlink or junk in tells/ never crashes ask or told, and the w
   noStack(told.stderr);
 });
 
-test('an unreadable tell is named and skipped', { skip: process.getuid?.() === 0 ? 'root reads every file' : false }, async (t) => {
+test('an unreadable tell is named and skipped', async (t) => {
   const dir = tempDataDir(t);
   tell(dir, 'x-1', 'x', 'secret');
-  fs.chmodSync(path.join(dir, 'tells', 'x-1.json'), 0o000);
-  const told = looop(dir, ['told', 'x']);
+  tell(dir, 'x-2', 'x', 'readable');
+  const bad = path.join(dir, 'tells', 'x-1.json');
+  let told;
+  if (process.getuid?.() === 0) {
+    // Root reads every file: run `told` as nobody in a data dir nobody owns, beside a tell only root may read.
+    execFileSync('chown', ['-R', '65534:65534', dir]);
+    fs.chownSync(bad, 0, 0);
+    fs.chmodSync(bad, 0o600);
+    const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, 'told', 'x'], { env: envFor(dir), encoding: 'utf8', timeout: 20_000 });
+    told = { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  } else {
+    fs.chmodSync(bad, 0o000);
+    told = looop(dir, ['told', 'x']);
+  }
   assert.equal(told.code, 0, told.stderr);
   assert.match(told.stderr, /tells\/x-1\.json cannot be read/);
+  assert.equal(told.stdout, '• readable\n', 'the readable tell is still delivered');
+  assert.ok(fs.existsSync(bad), 'the unreadable tell is left where it is');
   noStack(told.stderr);
 });
 
