@@ -34,8 +34,9 @@ const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
-  // node-pty is a native addon and must be resolved from node_modules at run time.
-  external: ['node-pty'],
+  // The PTY addons are native and must be resolved from node_modules at run time:
+  // the prebuilt @lydell/node-pty, or a source-built node-pty (src/sessions/ptyLoader.ts).
+  external: ['@lydell/node-pty', 'node-pty'],
   logLevel: 'warning',
   legalComments: 'none',
 };

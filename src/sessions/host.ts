@@ -4,7 +4,6 @@
 // in name order, and at exit saves the final screen before the final record.
 import { fs } from '../nodeFs.ts';
 import { randomBytes } from 'node:crypto';
-import type { IPty } from 'node-pty';
 import type { SessionContext, SessionEvent } from '../../machines/sessionTypes.ts';
 import type { Paths } from '../paths.ts';
 import { identityOf, selfIdentity } from '../proc/processIdentity.ts';
@@ -19,6 +18,7 @@ import { killGroup, type GroupKillOutcome } from './groupKill.ts';
 import { HostRequests } from './hostRequests.ts';
 import { ensureMailDirs } from './inbox.ts';
 import { LiveScreen } from './liveScreen.ts';
+import { loadPty, type Pty } from './ptyLoader.ts';
 import { SESSION_ENTITY } from './sessionEntity.ts';
 import { appendEvent } from './sessionEvents.ts';
 import { SESSION_KIND, sessionFiles, type SessionFiles } from './sessionKind.ts';
@@ -34,7 +34,7 @@ const now = (): Date => new Date();
 
 export class Host {
   readonly files: SessionFiles;
-  private pty: IPty | null = null;
+  private pty: Pty | null = null;
   private outFd = -1;
   /** Bytes appended to output.log. */
   bytes = 0;
@@ -89,7 +89,7 @@ export class Host {
       this.log(`spawn failed: ${failure}`);
       return 1;
     }
-    const pty = this.pty as IPty;
+    const pty = this.pty as Pty;
     const child = identityOf(pty.pid);
     const running = await this.record((cur) =>
       cur.state === 'starting' ? [{ type: 'SPAWNED', host: selfIdentity(), child: { pid: pty.pid, pgid: pty.pid, start: child?.start ?? null }, at: now().toISOString() }] : [],
@@ -138,9 +138,10 @@ export class Host {
     } catch (e) {
       return `cwd ${this.ctx.cwd}: ${(e as Error).message}`;
     }
-    const ptyMod = await import('node-pty');
+    const loaded = await loadPty();
+    if (!loaded.ok) return loaded.problem;
     try {
-      this.pty = ptyMod.spawn('bash', ['-c', `${drainPrelude(this.nonce)}${this.ctx.command}`], {
+      this.pty = loaded.pty.spawn('bash', ['-c', `${drainPrelude(this.nonce)}${this.ctx.command}`], {
         name: 'xterm-256color',
         cols: this.ctx.cols,
         rows: this.ctx.rows,
