@@ -140,6 +140,7 @@ export class Host {
     }
     const loaded = await loadPty();
     if (!loaded.ok) return loaded.problem;
+    if (loaded.skipped.length > 0) this.log(`PTY from ${loaded.from} (${loaded.skipped.join('; ')})`);
     try {
       this.pty = loaded.pty.spawn('bash', ['-c', `${drainPrelude(this.nonce)}${this.ctx.command}`], {
         name: 'xterm-256color',

@@ -88,6 +88,10 @@ export async function launchSession(ctx: Ctx, spec: LaunchSpec): Promise<Launche
   child.once('error', () => undefined);
   try {
     const env = await untilStarted(files, hostExit);
+    // The host never ran the command (no PTY addon, a bad cwd): that is the start failing, not a worker that ended.
+    if (env !== null && env.state === 'exited' && env.context.startedAt === null && env.context.reason !== null) {
+      throw new LooopError('SESSION_FAILED', `session ${spec.id}: ${env.context.reason}`, { hint: `see ${path.relative(ctx.paths.dataDir, files.hostLog)}` });
+    }
     if (env !== null) return { envelope: env, hostPid };
     // The host is gone and the record still says `starting`: record why, never leave it there.
     const why = tail(files.hostLog, 600) || 'the session host exited before starting the command';

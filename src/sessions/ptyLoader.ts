@@ -5,7 +5,9 @@
 // a node-pty the user built from source is the fallback; it is not a dependency,
 // because installing it runs node-gyp (g++, make, python3, node headers).
 import type { IPty, IPtyForkOptions } from '@lydell/node-pty';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shellQuote } from './workerCommand.ts';
 
 /** The child's terminal. Both packages write bytes as well as strings (lydell's typings say string only). */
 export type Pty = Omit<IPty, 'write'> & { write(data: string | Buffer): void };
@@ -19,13 +21,16 @@ export interface PtyCandidate {
   readonly load: () => Promise<unknown>;
 }
 
-export type PtyLoad = { readonly ok: true; readonly pty: PtyModule; readonly from: string } | { readonly ok: false; readonly problem: string };
+export type PtyLoad =
+  /** `skipped` says why each earlier candidate did not load (the host logs it). */
+  | { readonly ok: true; readonly pty: PtyModule; readonly from: string; readonly skipped: readonly string[] }
+  | { readonly ok: false; readonly problem: string };
 
 // The fallback's name is a variable so the bundler leaves it to run time, and so
 // TypeScript does not need it installed.
 const SOURCE_BUILD = 'node-pty';
 /** looop's own directory (this code runs bundled in dist/), where the fallback must be installed. */
-const LOOOP_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const LOOOP_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export const PTY_CANDIDATES: readonly PtyCandidate[] = [
   { name: '@lydell/node-pty', load: () => import('@lydell/node-pty') },
@@ -52,7 +57,7 @@ export async function loadPty(candidates: readonly PtyCandidate[] = PTY_CANDIDAT
   for (const c of candidates) {
     try {
       const m = await c.load();
-      if (isPtyModule(m)) return { ok: true, pty: m, from: c.name };
+      if (isPtyModule(m)) return { ok: true, pty: m, from: c.name, skipped: failures };
       failures.push(`${c.name} has no spawn()`);
     } catch (e) {
       failures.push(c.name === SOURCE_BUILD && notInstalled(e) ? `${c.name} is not installed` : `${c.name}: ${firstLine(e)}`);
@@ -62,6 +67,6 @@ export async function loadPty(candidates: readonly PtyCandidate[] = PTY_CANDIDAT
     ok: false,
     problem:
       `cannot load a PTY on ${process.platform}-${process.arch} (${failures.join('; ')}); ` +
-      `build node-pty from source: cd ${LOOOP_ROOT} && npm install --no-save node-pty (needs g++, make and python3)`,
+      `build node-pty from source: cd ${/^[\w./-]+$/.test(LOOOP_ROOT) ? LOOOP_ROOT : shellQuote(LOOOP_ROOT)} && npm install --no-save node-pty (needs g++, make and python3)`,
   };
 }
