@@ -1,17 +1,16 @@
 // The PTY addon: the prebuilt @lydell/node-pty (so `npm install` compiles nothing),
 // a source-built node-pty where no prebuilt binary loads, and one clear line naming
 // both and the install command when neither does. The prebuilt package is made to
-// fail inside the real host with a module hook (fixtures/pty/unavailable.mjs).
+// fail inside the real host with a module hook (fixtures/pty/unavailable.cjs).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { FIXTURES, looop } from './helpers.mjs';
 import { record, sessionDir, sessionsDataDir, startWorker, waitOutput, waitState } from './sessions-helpers.mjs';
 
 const unavailable = (mode) => ({
-  NODE_OPTIONS: `--import=${pathToFileURL(path.join(FIXTURES, 'pty', 'unavailable.mjs')).href}`,
+  NODE_OPTIONS: `--require=${path.join(FIXTURES, 'pty', 'unavailable.cjs')}`,
   LOOOP_TEST_PTY: mode,
 });
 const hostLog = (dir, id) => fs.readFileSync(path.join(sessionDir(dir, id), 'host.log'), 'utf8');

@@ -10,7 +10,7 @@ import { identityOf, selfIdentity } from '../proc/processIdentity.ts';
 import { readEntity, type Envelope } from '../store/envelope.ts';
 import { updateEntity } from '../store/entityStore.ts';
 import { writeAtomic } from '../store/fsio.ts';
-import { openDirWatch, type DirWatch } from '../watch/dirWatch.ts';
+import type { DirWatch } from '../watch/dirWatch.ts';
 import { childEnv, signalName } from './childEnv.ts';
 import { MarkerScanner, drainAnswer, drainMarker, drainPrelude } from './drainMarker.ts';
 import type { Frame } from './frame.ts';
@@ -100,6 +100,8 @@ export class Host {
       await this.kill();
     } else {
       appendEvent(this.files.events, { t: 'spawn', offset: 0, cols: this.ctx.cols, rows: this.ctx.rows, at: now().toISOString(), pid: pty.pid });
+      // Loaded only now (its own bundle): chokidar is not needed to get the child running.
+      const { openDirWatch } = await import('../watch/dirWatch.ts');
       this.watch = await openDirWatch([this.files.inboxNew], { env: process.env, onFallback: this.log, rescanMs: 5000 });
       void this.serveInbox(this.watch);
     }

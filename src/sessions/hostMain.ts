@@ -1,4 +1,4 @@
-// Entry point of dist/host.mjs: `node host.mjs <data dir> <session id>`, spawned
+// Entry point of dist/host.cjs: `node host.cjs <data dir> <session id>`, spawned
 // detached by `worker start` with stdout/stderr on the session's host.log.
 // Like the CLI's main, this is a process boundary: it may write to its own log
 // and exit; everything else lives in host.ts.
@@ -36,7 +36,7 @@ function log(message: string): void {
 
 const [dataDir, id] = process.argv.slice(2);
 if (dataDir === undefined || id === undefined) {
-  log('usage: host.mjs <data dir> <session id>');
+  log('usage: host.cjs <data dir> <session id>');
   process.exit(2);
 }
 closeInheritedFds();

@@ -35,7 +35,7 @@ const WAIT_MS = 10_000;
 const DEFAULT_HOST_NODE_FLAGS = '--max-semi-space-size=1 --v8-pool-size=1';
 
 export function hostScript(ctx: Ctx): string {
-  return path.resolve(path.dirname(ctx.bin), '..', 'dist', 'host.mjs');
+  return path.resolve(path.dirname(ctx.bin), '..', 'dist', 'host.cjs');
 }
 
 /** Claims sessions/<id> (atomic mkdir). False when the directory already exists. */

@@ -3,7 +3,7 @@
 // host pauses the PTY above a high-water mark of unparsed bytes and resumes it
 // below a low-water mark (write callbacks tell us what has been parsed).
 import { blankFrame, renderFrame, type Frame } from './frame.ts';
-import { createTerminal, parsed, type EmulatedTerminal } from './xterm.ts';
+import type { EmulatedTerminal } from './xterm.ts';
 
 export const HIGH_WATER = 2 * 1024 * 1024;
 export const LOW_WATER = 256 * 1024;
@@ -36,7 +36,8 @@ export class LiveScreen {
   }
 
   private ensure(): Promise<EmulatedTerminal> {
-    this.creating ??= createTerminal(this.cols, this.rows).then((emu) => {
+    // xterm.ts (with the emulator) is its own bundle, loaded at the first output: a host starts without it.
+    this.creating ??= import('./xterm.ts').then(({ createTerminal }) => createTerminal(this.cols, this.rows)).then((emu) => {
       this.emu = emu;
       emu.term.onData((d) => this.answer?.(d));
       const early = this.early;
@@ -104,7 +105,11 @@ export class LiveScreen {
   }
 
   async settle(): Promise<void> {
-    if (this.creating !== null) await parsed((await this.creating).term);
+    if (this.creating !== null) {
+      const emu = await this.creating;
+      const { parsed } = await import('./xterm.ts');
+      await parsed(emu.term);
+    }
   }
 
   dispose(): void {
