@@ -71,6 +71,7 @@ export async function runWorkerStart(ctx: Ctx, input: WorkerStartInput): Promise
   const promptFile = path.join(ctx.paths.prompts, `${id}.md`);
   const command = launchLine(id, ctx.paths.dataDir, substitutePrompt(template, promptFile));
 
+  // Everything is checked; from here on we create.
   ensureLayout(ctx.paths);
   if (existing !== undefined) await reapSession(ctx, id);
   clearRecordlessDir(ctx, id);
