@@ -10,6 +10,7 @@ import { PULSE_ID, validateId } from '../ids.ts';
 import { removeIfExists, writeAtomic, ensureDir, fsyncDir } from '../store/fsio.ts';
 import { workerPrompt } from '../sessions/contract.ts';
 import { listFleet, type SessionInfo } from '../sessions/fleet.ts';
+import type { StandbyHost } from '../sessions/hostProcess.ts';
 import { claimSessionDir, launchSession } from '../sessions/launch.ts';
 import { generationHygiene, reapSession } from '../sessions/reap.ts';
 import { sessionFiles } from '../sessions/sessionKind.ts';
@@ -22,6 +23,8 @@ export interface WorkerStartInput {
   readonly verify?: string;
   /** The seed's `start-session <id> <prompt> [runner]`: a runner named in the config. */
   readonly runner?: string;
+  /** A host already booting for this start (the CLI spawns one first); the caller releases it. */
+  readonly standby?: StandbyHost;
 }
 
 export interface WorkerStartResult {
@@ -90,7 +93,7 @@ export async function runWorkerStart(ctx: Ctx, input: WorkerStartInput): Promise
     throw new LooopError('ALREADY_RUNNING', `worker start ${id}: another start of ${id} got there first`, { hint: 'looop worker list' });
   }
   try {
-    const launched = await launchSession(ctx, { id, command, cwd: ctx.paths.dataDir });
+    const launched = await launchSession(ctx, { id, command, cwd: ctx.paths.dataDir }, input.standby);
     return { id, state: launched.envelope.state, override: template.override, label: template.label };
   } catch (e) {
     removeIfExists(path.join(verifyDir, `${id}.cmd`));

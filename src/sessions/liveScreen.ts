@@ -2,7 +2,7 @@
 // xterm parses asynchronously and discards data once ~50 MB is queued, so the
 // host pauses the PTY above a high-water mark of unparsed bytes and resumes it
 // below a low-water mark (write callbacks tell us what has been parsed).
-import { blankFrame, renderFrame, type Frame } from './frame.ts';
+import type { Frame } from './frame.ts';
 import type { EmulatedTerminal } from './xterm.ts';
 
 export const HIGH_WATER = 2 * 1024 * 1024;
@@ -98,6 +98,8 @@ export class LiveScreen {
    * callback, so the frame matches `offset` exactly even while output keeps coming.
    */
   async frame(withCells: boolean): Promise<Frame> {
+    // frame.ts hashes with node:crypto, which a host does not need to start.
+    const { blankFrame, renderFrame } = await import('./frame.ts');
     if (this.emu === null && this.creating === null && this.fed === 0) return blankFrame(this.cols, this.rows, 0);
     const emu = await this.ensure();
     const offset = this.fed;

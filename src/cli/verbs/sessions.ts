@@ -15,10 +15,17 @@ async function startWorker(id: unknown, promptWords: string[], opts: { command?:
   const ctx = cliContext();
   const prompt = promptWords.length === 0 || (promptWords.length === 1 && promptWords[0] === '-') ? await readStdin() : promptWords.join(' ');
   if (prompt.trim() === '') throw usage('worker start: missing prompt', START_USAGE);
-  const { runWorkerStart } = await import('../../commands/workerStart.ts');
-  const r = await runWorkerStart(ctx, { id: String(id), prompt, ...opts });
-  out(`start-worker ${r.id}${r.override ? ' (command override)' : ''}`);
-  return 0;
+  // The session host boots while the rest of `worker start` loads, checks and writes; refused, it exits unused.
+  const { StandbyHost } = await import('../../sessions/hostProcess.ts');
+  const standby = new StandbyHost(ctx, String(id));
+  try {
+    const { runWorkerStart } = await import('../../commands/workerStart.ts');
+    const r = await runWorkerStart(ctx, { id: String(id), prompt, ...opts, standby });
+    out(`start-worker ${r.id}${r.override ? ' (command override)' : ''}`);
+    return 0;
+  } finally {
+    standby.release();
+  }
 }
 
 async function kill(id: unknown): Promise<number> {
