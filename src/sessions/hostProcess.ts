@@ -6,8 +6,12 @@ import { fs } from '../nodeFs.ts';
 import path from 'node:path';
 import type { Ctx } from '../context.ts';
 
-/** A small young generation and one V8 worker thread keep an idle host near 56 MB RSS, ~59 MB after a 50 MB flood. */
-const DEFAULT_HOST_NODE_FLAGS = '--max-semi-space-size=1 --v8-pool-size=1';
+/**
+ * One V8 worker thread keeps an idle host near 54 MB RSS (~59 MB after a 50 MB flood).
+ * No V8 heap flags: any of them (even --max-semi-space-size) makes node reject its
+ * built-in code cache, and compiling tty/net from source slowed every start by ~5 ms.
+ */
+const DEFAULT_HOST_NODE_FLAGS = '--v8-pool-size=1';
 
 function hostArgs(ctx: Ctx, id: string): string[] {
   const flags = (ctx.env.LOOOP_HOST_NODE_FLAGS ?? DEFAULT_HOST_NODE_FLAGS).split(' ').filter((f) => f !== '');
