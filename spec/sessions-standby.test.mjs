@@ -48,6 +48,7 @@ test('a refused worker start leaves no session host behind', async (t) => {
     [['worker', 'start', 'w1', 'again', '--command', 'echo {{prompt_file}}'], /already running/],
     [['worker', 'start', 'a b', 'x', '--command', 'echo {{prompt_file}}'], /invalid worker id/],
     [['worker', 'start', 'w2', 'x', '--command', 'echo no placeholder'], /prompt_file/],
+    [['worker', 'start', 'w3', '   ', '--command', 'echo {{prompt_file}}'], /missing prompt/],
   ];
   for (const [args, re] of cases) {
     const r = looop(dir, args);

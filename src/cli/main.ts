@@ -6,7 +6,7 @@ import { err, out } from './io.ts';
 import { VERSION, manual } from './manual.ts';
 import { setArgv } from './argv.ts';
 import { registerMailbox } from './verbs/mailbox.ts';
-import { registerSessions } from './verbs/sessions.ts';
+import { prewarmWorkerHost, registerSessions } from './verbs/sessions.ts';
 import { registerClaims } from './verbs/claims.ts';
 
 const COMPOUND: Readonly<Record<string, readonly string[]>> = {
@@ -64,6 +64,7 @@ function summary(cli: CAC): string {
 async function main(): Promise<number> {
   const argv = normalizeArgv(process.argv.slice(2));
   setArgv(argv);
+  await prewarmWorkerHost(argv);
   if (argv[0] === '-h' || argv[0] === '--help') {
     out(manual());
     return 0;
