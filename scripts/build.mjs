@@ -2,7 +2,9 @@
 // entry ~4 ms faster than an ES module. Every `await import()` of our own source
 // becomes a require() of its own small bundle, built on demand below, so a verb
 // parses only what it runs: `looop asks` never parses XState, `looop ask` never the
-// PTY engine. The session host and the test/bench library stay ES modules.
+// PTY engine. The session host is built the same way, so what it needs only after
+// the child runs (the terminal emulator, the inbox watcher) stays out of its start-up.
+// The test/bench library stays an ES module.
 import { build } from 'esbuild';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,8 +36,9 @@ const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
-  // node-pty is a native addon and must be resolved from node_modules at run time.
-  external: ['node-pty'],
+  // The PTY addons are native and must be resolved from node_modules at run time:
+  // the prebuilt @lydell/node-pty, or a source-built node-pty (src/sessions/ptyLoader.ts).
+  external: ['@lydell/node-pty', 'node-pty'],
   logLevel: 'warning',
   legalComments: 'none',
 };
@@ -54,13 +57,13 @@ const cjs = {
 const esm = build({
   ...common,
   format: 'esm',
-  entryPoints: { host: 'src/sessions/hostMain.ts', lib: 'src/lib.ts' },
+  entryPoints: { lib: 'src/lib.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   banner: { js: "import { createRequire as __looopRequire } from 'node:module'; const require = __looopRequire(import.meta.url);" },
 });
 
-await build({ ...cjs, entryPoints: { cli: 'src/cli/main.ts' } });
+await build({ ...cjs, entryPoints: { cli: 'src/cli/main.ts', host: 'src/sessions/hostMain.ts' } });
 const built = new Set();
 for (;;) {
   const next = [...wanted].filter(([name]) => !built.has(name));

@@ -8,6 +8,7 @@ import { actionArgs, GROUPS, normalizeArgv, parseCommandLine } from './commandLi
 import { groupHelp, summary, topicCommand, verbHelp } from './help.ts';
 import { environmentProblem } from './envErrors.ts';
 import { buildProgram } from './program.ts';
+import { prewarmWorkerHost } from './verbs/sessions.ts';
 import type { CAC, Command } from 'cac';
 
 function usageLine(verb: Command): string {
@@ -78,6 +79,8 @@ async function run(cli: CAC, argv: readonly string[]): Promise<number> {
 }
 
 async function main(): Promise<number> {
+  // `worker start` boots its session host first, so node's start-up overlaps the CLI's own work.
+  await prewarmWorkerHost(normalizeArgv(process.argv.slice(2)));
   const cli = buildProgram();
   try {
     return await run(cli, process.argv.slice(2));

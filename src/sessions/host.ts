@@ -3,15 +3,13 @@
 // to output.log, keeps the emulated screen, serves inbox requests one at a time
 // in name order, and at exit saves the final screen before the final record.
 import { fs } from '../nodeFs.ts';
-import { randomBytes } from 'node:crypto';
-import type { IPty } from 'node-pty';
 import type { SessionContext, SessionEvent } from '../../machines/sessionTypes.ts';
 import type { Paths } from '../paths.ts';
 import { identityOf, selfIdentity } from '../proc/processIdentity.ts';
 import { readEntity, type Envelope } from '../store/envelope.ts';
 import { updateEntity } from '../store/entityStore.ts';
 import { writeAtomic } from '../store/fsio.ts';
-import { openDirWatch, type DirWatch } from '../watch/dirWatch.ts';
+import type { DirWatch } from '../watch/dirWatch.ts';
 import { childEnv, signalName } from './childEnv.ts';
 import { MarkerScanner, drainAnswer, drainMarker, leaderScript } from './drainMarker.ts';
 import type { Frame } from './frame.ts';
@@ -19,6 +17,7 @@ import { killGroup, type GroupKillOutcome } from './groupKill.ts';
 import { HostRequests } from './hostRequests.ts';
 import { ensureMailDirs } from './inbox.ts';
 import { LiveScreen } from './liveScreen.ts';
+import { loadPty, type Pty } from './ptyLoader.ts';
 import { SESSION_ENTITY } from './sessionEntity.ts';
 import { appendEvent } from './sessionEvents.ts';
 import { SESSION_KIND, sessionFiles, type SessionFiles } from './sessionKind.ts';
@@ -32,14 +31,26 @@ interface ChildExit {
 
 const now = (): Date => new Date();
 
+/** Unguessable hex from the kernel; node:crypto would add its whole module graph to the host's start-up. */
+function kernelRandomHex(bytes: number): string {
+  const buf = Buffer.alloc(bytes);
+  const fd = fs.openSync('/dev/urandom', 'r');
+  try {
+    fs.readSync(fd, buf, 0, bytes, null);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return buf.toString('hex');
+}
+
 export class Host {
   readonly files: SessionFiles;
-  private pty: IPty | null = null;
+  private pty: Pty | null = null;
   private outFd = -1;
   /** Bytes appended to output.log. */
   bytes = 0;
   readonly screen: LiveScreen;
-  private readonly nonce = randomBytes(9).toString('hex');
+  private readonly nonce = kernelRandomHex(9);
   private readonly scanner = new MarkerScanner(drainMarker(this.nonce));
   private exitInfo: ChildExit | null = null;
   private resolveExit: (e: ChildExit) => void = () => {};
@@ -89,10 +100,12 @@ export class Host {
       this.log(`spawn failed: ${failure}`);
       return 1;
     }
-    const pty = this.pty as IPty;
+    const pty = this.pty as Pty;
     const child = identityOf(pty.pid);
-    const running = await this.record((cur) =>
-      cur.state === 'starting' ? [{ type: 'SPAWNED', host: selfIdentity(), child: { pid: pty.pid, pgid: pty.pid, start: child?.start ?? null }, at: now().toISOString() }] : [],
+    // A power cut ends the child too, so `running` needs no fsync before readers may see it.
+    const running = await this.record(
+      (cur) => (cur.state === 'starting' ? [{ type: 'SPAWNED', host: selfIdentity(), child: { pid: pty.pid, pgid: pty.pid, start: child?.start ?? null }, at: now().toISOString() }] : []),
+      true,
     );
     if (running !== 'running') {
       // Someone finished the record while we started (a kill of a starting session): honour it.
@@ -100,6 +113,8 @@ export class Host {
       await this.kill();
     } else {
       appendEvent(this.files.events, { t: 'spawn', offset: 0, cols: this.ctx.cols, rows: this.ctx.rows, at: now().toISOString(), pid: pty.pid });
+      // Loaded only now (its own bundle): chokidar is not needed to get the child running.
+      const { openDirWatch } = await import('../watch/dirWatch.ts');
       this.watch = await openDirWatch([this.files.inboxNew], { env: process.env, onFallback: this.log, rescanMs: 5000 });
       void this.serveInbox(this.watch);
     }
@@ -119,16 +134,19 @@ export class Host {
     return 0;
   }
 
-  /** The final screen first, then the final state: a reader who sees the end can also see the frame. */
+  /**
+   * The final screen and event first, then the final state: a reader who sees the end
+   * can also see the frame, and may remove the directory (a reap) without racing our writes.
+   */
   private async recordEnd(exit: ChildExit): Promise<void> {
     await this.saveFinalScreen();
     if (this.killing !== null) {
       const k = await this.killing;
-      await this.record((cur) => (cur.state === 'starting' || cur.state === 'running' || cur.state === 'dead' ? [{ type: 'KILLED', signal: k.signal, escalated: k.escalated, at: now().toISOString() }] : []));
       appendEvent(this.files.events, { t: 'kill', offset: this.bytes, at: now().toISOString(), escalated: k.escalated });
+      await this.record((cur) => (cur.state === 'starting' || cur.state === 'running' || cur.state === 'dead' ? [{ type: 'KILLED', signal: k.signal, escalated: k.escalated, at: now().toISOString() }] : []));
     } else {
-      await this.record((cur) => (cur.state === 'running' ? [{ type: 'EXITED', code: exit.code, signal: exit.signal, at: now().toISOString() }] : []));
       appendEvent(this.files.events, { t: 'exit', offset: this.bytes, at: now().toISOString(), code: exit.code, signal: exit.signal });
+      await this.record((cur) => (cur.state === 'running' ? [{ type: 'EXITED', code: exit.code, signal: exit.signal, at: now().toISOString() }] : []));
     }
   }
 
@@ -138,9 +156,11 @@ export class Host {
     } catch (e) {
       return `cwd ${this.ctx.cwd}: ${(e as Error).message}`;
     }
-    const ptyMod = await import('node-pty');
+    const loaded = await loadPty();
+    if (!loaded.ok) return loaded.problem;
+    if (loaded.skipped.length > 0) this.log(`PTY from ${loaded.from} (${loaded.skipped.join('; ')})`);
     try {
-      this.pty = ptyMod.spawn('bash', ['-c', leaderScript(this.nonce, this.ctx.command)], {
+      this.pty = loaded.pty.spawn('bash', ['-c', leaderScript(this.nonce, this.ctx.command)], {
         name: 'xterm-256color',
         cols: this.ctx.cols,
         rows: this.ctx.rows,
@@ -238,8 +258,9 @@ export class Host {
     }
   }
 
-  private async record(decide: (env: Envelope<SessionContext>) => readonly SessionEvent[]): Promise<string> {
-    const r = await updateEntity(this.files.record, SESSION_ENTITY, decide, now);
+  /** `visibleFirst` for `running`: readers (the waiting `worker start`) see it before the fsyncs. */
+  private async record(decide: (env: Envelope<SessionContext>) => readonly SessionEvent[], visibleFirst = false): Promise<string> {
+    const r = await updateEntity(this.files.record, SESSION_ENTITY, decide, now, { visibleFirst });
     if (r.kind === 'updated' || r.kind === 'unchanged') return r.envelope.state;
     this.log(`cannot update ${this.files.record}: ${r.kind === 'invalid' ? r.problem : 'record vanished'}`);
     return r.kind;

@@ -4,7 +4,6 @@
 // order and publishes its reply atomically as outbox/<name>.
 import { fs } from '../nodeFs.ts';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { hasErrno } from '../errors.ts';
 import { ensureDir, listDir, readIfExists, removeIfExists, writeAtomic } from '../store/fsio.ts';
 import type { SessionFiles } from './sessionKind.ts';
@@ -29,11 +28,12 @@ let counter = 0;
 
 /**
  * Sortable and unique: zero-padded ms timestamp, then a per-process counter (so one
- * client's requests keep their order within a millisecond), pid and randomness.
+ * client's requests keep their order within a millisecond), pid and randomness (which
+ * only guards against pid reuse, so Math.random: node:crypto costs start-up time).
  */
 export function requestName(nowMs: number = Date.now()): string {
   counter += 1;
-  return `${String(nowMs).padStart(14, '0')}.${String(counter).padStart(8, '0')}.${process.pid}.${randomBytes(3).toString('hex')}.json`;
+  return `${String(nowMs).padStart(14, '0')}.${String(counter).padStart(8, '0')}.${process.pid}.${Math.floor(Math.random() * 0x1000000).toString(16).padStart(6, '0')}.json`;
 }
 
 const NAME_RE = /^\d{14}\.\d{8}\.\d+\.[0-9a-f]+\.json$/;

@@ -1,8 +1,8 @@
 // Creating a session: the non-recursive mkdir of sessions/<id> is the id claim
-// (EEXIST = taken), the record is created in `starting`, and the host is spawned
-// detached with its output on host.log — never on our stdout, so
-// `$(looop worker start …)` returns as soon as we do.
-import { spawn } from 'node:child_process';
+// (EEXIST = taken), the record is created in `starting`, and the host (a standby one
+// already booted, or a new one) takes the session with its output on host.log —
+// never on our stdout, so `$(looop worker start …)` returns as soon as we do.
+import type { ChildProcess } from 'node:child_process';
 import type { FSWatcher } from 'node:fs';
 import { fs } from '../nodeFs.ts';
 import path from 'node:path';
@@ -12,6 +12,7 @@ import { LooopError, hasErrno } from '../errors.ts';
 import { createEntity, updateEntity } from '../store/entityStore.ts';
 import { readEntity, type Envelope } from '../store/envelope.ts';
 import { ensureDir } from '../store/fsio.ts';
+import { spawnHost, type StandbyHost } from './hostProcess.ts';
 import { ensureMailDirs } from './inbox.ts';
 import { SESSION_ENTITY } from './sessionEntity.ts';
 import { DEFAULT_COLS, DEFAULT_ROWS, SESSION_KIND, sessionFiles, type SessionFiles } from './sessionKind.ts';
@@ -31,13 +32,6 @@ export interface Launched {
 }
 
 const WAIT_MS = 10_000;
-/** A small young generation and one V8 worker thread keep an idle host near 56 MB RSS, ~59 MB after a 50 MB flood. */
-const DEFAULT_HOST_NODE_FLAGS = '--max-semi-space-size=1 --v8-pool-size=1';
-
-export function hostScript(ctx: Ctx): string {
-  return path.resolve(path.dirname(ctx.bin), '..', 'dist', 'host.mjs');
-}
-
 /** Claims sessions/<id> (atomic mkdir). False when the directory already exists. */
 export function claimSessionDir(ctx: Ctx, id: string): boolean {
   ensureDir(ctx.paths.sessions);
@@ -63,32 +57,28 @@ function tail(file: string, bytes: number): string {
  * Starts the host for a directory claimed with `claimSessionDir` and waits until
  * the record leaves `starting` (the host reports the child running, or its failure).
  */
-export async function launchSession(ctx: Ctx, spec: LaunchSpec): Promise<Launched> {
+export async function launchSession(ctx: Ctx, spec: LaunchSpec, standby?: StandbyHost): Promise<Launched> {
   const files = sessionFiles(ctx.paths, spec.id);
   ensureMailDirs(files);
   const input = { id: spec.id, command: spec.command, cwd: spec.cwd, cols: spec.cols ?? DEFAULT_COLS, rows: spec.rows ?? DEFAULT_ROWS, createdAt: ctx.now().toISOString() };
   if (createEntity(files.record, SESSION_ENTITY, input, ctx.now()) === null) {
     throw new LooopError('ALREADY_RUNNING', `session ${spec.id} was created by another process at the same time`);
   }
-  const flags = (ctx.env.LOOOP_HOST_NODE_FLAGS ?? DEFAULT_HOST_NODE_FLAGS).split(' ').filter((f) => f !== '');
-  const logFd = fs.openSync(files.hostLog, 'a', 0o600);
-  let child;
+  const fromStandby = standby?.go() ?? null;
+  let child = fromStandby ?? spawnHost(ctx, spec.id, files.hostLog);
   try {
-    child = spawn(process.execPath, [...flags, hostScript(ctx), ctx.paths.dataDir, spec.id], {
-      detached: true,
-      stdio: ['ignore', logFd, logFd],
-      cwd: ctx.paths.dataDir,
-      env: process.env,
-    });
-  } finally {
-    fs.closeSync(logFd);
-  }
-  const hostPid = child.pid ?? 0;
-  const hostExit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.once('error', () => undefined);
-  try {
-    const env = await untilStarted(files, hostExit);
-    if (env !== null) return { envelope: env, hostPid };
+    let env = await untilStarted(files, exitOf(child));
+    if (env === null && fromStandby !== null && !fs.existsSync(files.hostLog)) {
+      // The standby host died before taking the session (taking it opens host.log first): start one afresh.
+      child.unref();
+      child = spawnHost(ctx, spec.id, files.hostLog);
+      env = await untilStarted(files, exitOf(child));
+    }
+    // The host never ran the command (no PTY addon, a bad cwd): that is the start failing, not a worker that ended.
+    if (env !== null && env.state === 'exited' && env.context.startedAt === null && env.context.reason !== null) {
+      throw new LooopError('SESSION_FAILED', `session ${spec.id}: ${env.context.reason}`, { hint: `see ${path.relative(ctx.paths.dataDir, files.hostLog)}` });
+    }
+    if (env !== null) return { envelope: env, hostPid: child.pid ?? 0 };
     // The host is gone and the record still says `starting`: record why, never leave it there.
     const why = tail(files.hostLog, 600) || 'the session host exited before starting the command';
     await updateEntity(files.record, SESSION_ENTITY, (cur) => (cur.state === 'starting' ? [{ type: 'VANISHED' as const, reason: why, at: ctx.now().toISOString() }] : []), ctx.now);
@@ -98,6 +88,12 @@ export async function launchSession(ctx: Ctx, spec: LaunchSpec): Promise<Launche
   } finally {
     child.unref();
   }
+}
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  child.once('error', () => undefined);
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
 /** Waits (on watch events) for the record to leave `starting`; null when the host died first. */

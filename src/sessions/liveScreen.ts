@@ -2,8 +2,8 @@
 // xterm parses asynchronously and discards data once ~50 MB is queued, so the
 // host pauses the PTY above a high-water mark of unparsed bytes and resumes it
 // below a low-water mark (write callbacks tell us what has been parsed).
-import { blankFrame, renderFrame, type Frame } from './frame.ts';
-import { createTerminal, parsed, type EmulatedTerminal } from './xterm.ts';
+import type { Frame } from './frame.ts';
+import type { EmulatedTerminal } from './xterm.ts';
 
 export const HIGH_WATER = 2 * 1024 * 1024;
 export const LOW_WATER = 256 * 1024;
@@ -36,7 +36,8 @@ export class LiveScreen {
   }
 
   private ensure(): Promise<EmulatedTerminal> {
-    this.creating ??= createTerminal(this.cols, this.rows).then((emu) => {
+    // xterm.ts (with the emulator) is its own bundle, loaded at the first output: a host starts without it.
+    this.creating ??= import('./xterm.ts').then(({ createTerminal }) => createTerminal(this.cols, this.rows)).then((emu) => {
       this.emu = emu;
       emu.term.onData((d) => this.answer?.(d));
       const early = this.early;
@@ -97,6 +98,8 @@ export class LiveScreen {
    * callback, so the frame matches `offset` exactly even while output keeps coming.
    */
   async frame(withCells: boolean): Promise<Frame> {
+    // frame.ts hashes with node:crypto, which a host does not need to start.
+    const { blankFrame, renderFrame } = await import('./frame.ts');
     if (this.emu === null && this.creating === null && this.fed === 0) return blankFrame(this.cols, this.rows, 0);
     const emu = await this.ensure();
     const offset = this.fed;
@@ -104,7 +107,11 @@ export class LiveScreen {
   }
 
   async settle(): Promise<void> {
-    if (this.creating !== null) await parsed((await this.creating).term);
+    if (this.creating !== null) {
+      const emu = await this.creating;
+      const { parsed } = await import('./xterm.ts');
+      await parsed(emu.term);
+    }
   }
 
   dispose(): void {

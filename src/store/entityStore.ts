@@ -65,6 +65,8 @@ export type UpdateResult<C> =
 export interface UpdateOptions {
   /** Give up waiting for a live writer after this long (ms). */
   readonly timeoutMs?: number;
+  /** Publish before syncing to disk (see writeAtomic): for records a power cut makes moot. */
+  readonly visibleFirst?: boolean;
 }
 
 /**
@@ -91,7 +93,7 @@ export async function updateEntity<C, M extends AnyStateMachine>(
     if (probe.state === cur.envelope.state && JSON.stringify(probe.context) === JSON.stringify(cur.envelope.context)) {
       return { kind: 'unchanged', envelope: cur.envelope };
     }
-    const outcome = publishNextRev(file, cur.envelope.rev, (rev) => serialize({ ...probe, rev }));
+    const outcome = publishNextRev(file, cur.envelope.rev, (rev) => serialize({ ...probe, rev }), options.visibleFirst === true);
     if (outcome.kind === 'published') return { kind: 'updated', envelope: { ...probe, rev: outcome.rev } };
     if (outcome.kind === 'busy') {
       if (Date.now() > deadline) {

@@ -33,12 +33,12 @@ export function fsyncDir(dir: string): void {
   }
 }
 
-function writeTemp(target: string, data: string | Uint8Array, mode: number): string {
+function writeTemp(target: string, data: string | Uint8Array, mode: number, sync = true): string {
   const tmp = tempPathFor(target);
   const fd = fs.openSync(tmp, 'wx', mode);
   try {
     fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-    fs.fsyncSync(fd);
+    if (sync) fs.fsyncSync(fd);
   } catch (e) {
     fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });
@@ -48,14 +48,27 @@ function writeTemp(target: string, data: string | Uint8Array, mode: number): str
   return tmp;
 }
 
-/** temp + fsync + rename + fsync(dir): readers see the old bytes or the new, never a mix. */
-export function writeAtomic(target: string, data: string | Uint8Array, mode = FILE_MODE): void {
-  const tmp = writeTemp(target, data, mode);
+/**
+ * temp + fsync + rename + fsync(dir): readers see the old bytes or the new, never a mix.
+ * `visibleFirst` renames before the fsyncs, so readers see the new bytes sooner (still
+ * whole: the rename is atomic) and they are on disk when this returns, as otherwise.
+ * Only for records a power cut makes moot anyway (a live process's state: it dies too).
+ */
+export function writeAtomic(target: string, data: string | Uint8Array, mode = FILE_MODE, visibleFirst = false): void {
+  const tmp = writeTemp(target, data, mode, !visibleFirst);
   try {
     fs.renameSync(tmp, target);
   } catch (e) {
     fs.rmSync(tmp, { force: true });
     throw e;
+  }
+  if (visibleFirst) {
+    const fd = fs.openSync(target, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
   }
   fsyncDir(path.dirname(target));
 }

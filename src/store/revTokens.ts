@@ -124,12 +124,12 @@ function isHeld(h: ReturnType<typeof holdNextToken>): h is HeldToken {
 }
 
 /** Publishes `bytesFor(k)` as rev k > observedRev, only if the file is still at observedRev. */
-export function publishNextRev(file: string, observedRev: number, bytesFor: (rev: number) => string): PublishOutcome {
+export function publishNextRev(file: string, observedRev: number, bytesFor: (rev: number) => string, visibleFirst = false): PublishOutcome {
   const held = holdNextToken(file, observedRev, () => currentRev(file) === observedRev);
   if (!isHeld(held)) return held;
   let published = false;
   try {
-    writeAtomic(file, bytesFor(held.rev));
+    writeAtomic(file, bytesFor(held.rev), undefined, visibleFirst);
     published = true;
   } finally {
     releaseToken(held, published);

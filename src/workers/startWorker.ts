@@ -13,6 +13,7 @@ import { PULSE_ID, validateId } from '../ids.ts';
 import { removeIfExists, writeAtomic, ensureDir, fsyncDir } from '../store/fsio.ts';
 import { workerPrompt } from '../sessions/contract.ts';
 import { listFleet, type SessionInfo } from '../sessions/fleet.ts';
+import type { StandbyHost } from '../sessions/hostProcess.ts';
 import { claimSessionDir, launchSession } from '../sessions/launch.ts';
 import { generationHygiene, reapSession } from '../sessions/reap.ts';
 import { sessionFiles } from '../sessions/sessionKind.ts';
@@ -27,6 +28,8 @@ export interface WorkerStartInput {
   readonly verify?: string;
   /** The seed's `start-session <id> <prompt> [runner]`: a runner named in the config. */
   readonly runner?: string;
+  /** A host already booting for this start (the CLI spawns one first); the caller releases it. */
+  readonly standby?: StandbyHost;
 }
 
 export interface WorkerStartResult {
@@ -113,7 +116,7 @@ export async function startWorker(ctx: Ctx, input: WorkerStartInput): Promise<Wo
   }
   let launched;
   try {
-    launched = await launchSession(ctx, { id, command, cwd: ctx.paths.dataDir });
+    launched = await launchSession(ctx, { id, command, cwd: ctx.paths.dataDir }, input.standby);
   } catch (e) {
     removeIfExists(path.join(verifyDir, `${id}.cmd`));
     throw e;

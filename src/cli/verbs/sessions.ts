@@ -2,6 +2,7 @@
 // values, lazily import the command (node-pty and xterm stay out of every other
 // verb's start-up), print, return the exit code.
 import type { CAC } from 'cac';
+import type { StandbyHost } from '../../sessions/hostProcess.ts';
 import { cliContext } from '../context.ts';
 import { err, json, out, outRaw, useColor } from '../io.ts';
 import { readStdin, str, usage, type Opts } from '../args.ts';
@@ -11,21 +12,52 @@ import { neutralize } from '../../terminalText.ts';
 
 const START_USAGE = 'looop worker start <id> <prompt…|-> [--command C] [--verify C]';
 
+/** The session host spawned by prewarmWorkerHost, for the id it was spawned for. */
+let prewarmed: { readonly id: string; readonly standby: StandbyHost } | null = null;
+
+/**
+ * For `worker start <id>`, spawns the session host before the CLI even builds its
+ * parser: its node start-up, the longest step of a start, then overlaps everything
+ * the CLI does (see StandbyHost). main() calls this first; other verbs pay nothing.
+ */
+export async function prewarmWorkerHost(argv: readonly string[]): Promise<void> {
+  const id = argv[1];
+  if ((argv[0] !== 'worker start' && argv[0] !== 'start-session') || id === undefined || id.startsWith('-')) return;
+  try {
+    const { StandbyHost } = await import('../../sessions/hostProcess.ts');
+    prewarmed = { id, standby: new StandbyHost(cliContext(), id) };
+  } catch {
+    // Only an optimisation: the verb itself meets (and reports) whatever went wrong.
+  }
+}
+
 async function startWorker(id: string, promptWords: readonly string[], opts: { command?: string; verify?: string; runner?: string }): Promise<number> {
   const ctx = cliContext();
   const prompt = promptWords.length === 0 || (promptWords.length === 1 && promptWords[0] === '-') ? await readStdin() : promptWords.join(' ');
   if (prompt.trim() === '') throw usage('worker start: missing prompt', START_USAGE);
-  const { runWorkerStart, describeEnd } = await import('../../commands/workerStart.ts');
-  const r = await runWorkerStart(ctx, { id, prompt, ...opts });
-  if (r.early !== null) {
-    const shown = r.early.screen.length > 0 ? '; the last lines of its screen:' : ', printing nothing';
-    err(`looop: worker start ${neutralize(r.id)}: the worker ended within its first second (${describeEnd(r.early)})${shown}`);
-    for (const line of r.early.screen) err(`    ${neutralize(line)}`);
-    err(`  all it printed: looop log ${neutralize(r.id)}`);
-    return 1;
+  // The session host boots while the rest of `worker start` loads, checks and writes; refused, it exits unused.
+  let standby = prewarmed?.id === id ? prewarmed.standby : null;
+  if (standby === null) {
+    prewarmed?.standby.release();
+    const { StandbyHost } = await import('../../sessions/hostProcess.ts');
+    standby = new StandbyHost(ctx, id);
   }
-  out(`start-worker ${neutralize(r.id)}${r.override ? ' (command override)' : ''}`);
-  return 0;
+  prewarmed = null;
+  try {
+    const { runWorkerStart, describeEnd } = await import('../../commands/workerStart.ts');
+    const r = await runWorkerStart(ctx, { id, prompt, ...opts, standby });
+    if (r.early !== null) {
+      const shown = r.early.screen.length > 0 ? '; the last lines of its screen:' : ', printing nothing';
+      err(`looop: worker start ${neutralize(r.id)}: the worker ended within its first second (${describeEnd(r.early)})${shown}`);
+      for (const line of r.early.screen) err(`    ${neutralize(line)}`);
+      err(`  all it printed: looop log ${neutralize(r.id)}`);
+      return 1;
+    }
+    out(`start-worker ${neutralize(r.id)}${r.override ? ' (command override)' : ''}`);
+    return 0;
+  } finally {
+    standby.release();
+  }
 }
 
 async function kill(id: string): Promise<number> {
