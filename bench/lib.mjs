@@ -97,3 +97,29 @@ export function publish(file, text) {
   fs.closeSync(fd);
   fs.renameSync(tmp, file);
 }
+
+/** Voluntary context switches (wake-ups) and CPU clock ticks a live process has used so far (Linux). */
+export function processCost(pid) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const wakeups = Number(/^voluntary_ctxt_switches:\s+(\d+)$/m.exec(status)?.[1]);
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { wakeups, ticks: Number(f[11]) + Number(f[12]) };
+}
+
+const CLOCK_TICKS_PER_S = 100; // USER_HZ on Linux
+
+/** What each process costs over one quiet window: wake-ups per second and % of one CPU. */
+export async function idleCost(pids, windowMs) {
+  const before = pids.map(processCost);
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, windowMs));
+  const secs = (performance.now() - t0) / 1000;
+  return pids.map((pid, i) => {
+    const after = processCost(pid);
+    return {
+      wakeupsPerS: (after.wakeups - before[i].wakeups) / secs,
+      cpuPct: (100 * (after.ticks - before[i].ticks)) / CLOCK_TICKS_PER_S / secs,
+    };
+  });
+}

@@ -1,6 +1,6 @@
 import type { Ctx } from '../context.ts';
 import { ensureLayout } from '../context.ts';
-import { surveyAsks } from '../mailbox/askSurvey.ts';
+import { surveyAsks, type AskSurvey } from '../mailbox/askSurvey.ts';
 import { toView, type AskView } from '../mailbox/askRecords.ts';
 import { goalIds, journalTail, readSnapshots } from '../observe/world.ts';
 import { pulseAlive } from '../pulse/pulseLock.ts';
@@ -28,9 +28,10 @@ function workerView(s: SessionInfo): WorkerView {
   return { id: s.id, state: s.state, alive: s.alive, exit_code: s.exitCode };
 }
 
-export async function readState(ctx: Ctx): Promise<StateView> {
+/** `survey`: one the caller just took (wait's), so the asks are not read twice. */
+export async function readState(ctx: Ctx, survey?: AskSurvey): Promise<StateView> {
   ensureLayout(ctx.paths);
-  const survey = await surveyAsks(ctx, { repair: true });
+  survey ??= await surveyAsks(ctx, { repair: true });
   let workers: WorkerView[] = [];
   try {
     workers = listFleet(ctx).filter((s) => s.id !== 'pulse').map(workerView);

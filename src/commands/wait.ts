@@ -4,8 +4,7 @@ import path from 'node:path';
 import type { Ctx } from '../context.ts';
 import { ensureLayout } from '../context.ts';
 import { ensureDir } from '../store/fsio.ts';
-import { surveyAsks } from '../mailbox/askSurvey.ts';
-import { toView, type AskView } from '../mailbox/askRecords.ts';
+import { surveyAsks, type AskSurvey } from '../mailbox/askSurvey.ts';
 import { changedCategories, fingerprints, type Category } from '../observe/world.ts';
 import { pulseAlive } from '../pulse/pulseLock.ts';
 import { openDirWatch } from '../watch/dirWatch.ts';
@@ -13,32 +12,43 @@ import { openDirWatch } from '../watch/dirWatch.ts';
 export type WaitFilter = 'any' | 'actionable' | 'only-asks';
 export type WaitChange = Category | 'pulse-down';
 
+export interface WaitOutcome {
+  readonly changed: WaitChange[];
+  /** The freshest ask survey: taken under the watch, and again whenever the mailbox moved since. */
+  readonly survey: AskSurvey;
+}
+
 function passes(filter: WaitFilter, changed: readonly Category[]): boolean {
   if (filter === 'any') return changed.length > 0;
   if (filter === 'only-asks') return changed.includes('asks');
   return changed.includes('asks') || changed.includes('journal');
 }
 
-async function pendingViews(ctx: Ctx): Promise<AskView[]> {
-  return (await surveyAsks(ctx, { repair: true })).pending.map((e) => toView(e.context));
-}
-
-export async function runWait(ctx: Ctx, filter: WaitFilter): Promise<WaitChange[]> {
+export async function runWait(ctx: Ctx, filter: WaitFilter): Promise<WaitOutcome> {
   ensureLayout(ctx.paths);
-  if ((await pendingViews(ctx)).length > 0) return ['asks'];
+  let survey = await surveyAsks(ctx, { repair: true });
+  if (survey.pending.length > 0) return { changed: ['asks'], survey };
   const dirs = [ctx.paths.dataDir, ctx.paths.asks, ctx.paths.answers, ctx.paths.lockDir, path.join(ctx.paths.dataDir, 'goals'), path.join(ctx.paths.dataDir, 'snapshots')];
   for (const d of dirs) ensureDir(d);
   // Baseline before the watch exists, then compare once it is ready: a change that lands
   // while the watch is being set up is caught by the comparison, never lost.
   const base = fingerprints(ctx.paths, []);
   const watch = await openDirWatch(dirs, { env: ctx.env, onFallback: (m) => ctx.warn('watch-fallback', m) });
+  // The survey reads every ask record, so it runs only when the mailbox moved (or on a
+  // rescan tick, and once the watch is up): a goal edit wakes `wait` as fast as an
+  // answer wakes `ask`, and the survey in hand is still the state of the mailbox.
+  const mailbox = new Set([path.resolve(ctx.paths.asks), path.resolve(ctx.paths.answers)]);
   try {
     for (;;) {
-      const now = await pendingViews(ctx);
-      if (now.length > 0) return ['asks'];
-      const changed = changedCategories(base, fingerprints(ctx.paths, now));
-      if (passes(filter, changed)) return changed;
-      if (!pulseAlive(ctx.paths)) return ['pulse-down'];
+      const seen = watch.takeChanges();
+      if (seen.all || [...seen.dirs].some((d) => mailbox.has(d))) {
+        survey = await surveyAsks(ctx, { repair: true });
+        if (survey.pending.length > 0) return { changed: ['asks'], survey };
+      }
+      // No ask is pending here (we would have returned), as at the baseline.
+      const changed = changedCategories(base, fingerprints(ctx.paths, []));
+      if (passes(filter, changed)) return { changed, survey };
+      if (!pulseAlive(ctx.paths)) return { changed: ['pulse-down'], survey };
       await watch.next();
     }
   } finally {

@@ -90,8 +90,8 @@ export function registerMailbox(cli: CAC): void {
       const { readState } = await import('../../commands/state.ts');
       const { renderState } = await import('../renderState.ts');
       const filter = opts.onlyAsks === true ? 'only-asks' : opts.actionable === true ? 'actionable' : 'any';
-      const changed = await runWait(ctx, filter);
-      const s = await readState(ctx);
+      const { changed, survey } = await runWait(ctx, filter);
+      const s = await readState(ctx, survey);
       if (opts.json === true) out(json({ ...s, changed }));
       else out(`changed: ${changed.join(', ')}\n${renderState(s, ctx.now())}`);
       return changed.includes('pulse-down') ? 2 : 0;
