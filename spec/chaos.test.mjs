@@ -17,10 +17,14 @@ test('chaos: SIGKILLs at random instants and bad files in every mailbox director
     seconds: Number(process.env.LOOOP_CHAOS_SECONDS ?? 3),
     lanes: 1,
     sessions: 2,
+    // Naming each failing bad file on its own takes a minute: `npm run chaos -- --cases` does it.
+    attribute: false,
+    // Only to look past a known failure while it is being fixed, e.g. LOOOP_CHAOS_BAD_DIRS=asks,answers.
+    ...(process.env.LOOOP_CHAOS_BAD_DIRS ? { badDirs: process.env.LOOOP_CHAOS_BAD_DIRS.split(',') } : {}),
     log: (m) => t.diagnostic(m),
   });
   const text = formatReport(report);
   for (const line of text.split('\n')) t.diagnostic(line);
-  assert.ok(clean(report), `replay with LOOOP_CHAOS_SEED=${report.seed}\n${text}`);
+  assert.ok(clean(report), `replay with LOOOP_CHAOS_SEED=${report.seed}; see each bad file on its own with \`npm run chaos -- --cases\`\n${text}`);
   assert.ok(report.cycles.asks > 0 && report.cycles.claims > 0 && report.cycles.hosts > 0 && report.cycles.probes >= 2, `every part ran at least once: ${JSON.stringify(report.cycles)}`);
 });
