@@ -1,4 +1,4 @@
-// `npm run chaos [-- --seconds N | --iterations N] [--seed S] [--slow] [--cases] [--bad-dirs asks,tells] [--json] [--keep]`
+// `npm run chaos [-- --seconds N | --iterations N] [--seed S] [--slow] [--cases] [--bad-dirs asks,tells] [--no-own-answer] [--json] [--keep]`
 // SIGKILLs looop processes at random instants with bad files in every mailbox directory
 // (see fixtures/chaos/), then prints the counts of lost, duplicated, corrupt and
 // overlapping (and leaked, hung, crashed, unresolved). Exits 1 unless every count is 0.
@@ -18,6 +18,7 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     'bad-dirs': { type: 'string' },
+    'no-own-answer': { type: 'boolean', default: false },
   },
 });
 
@@ -38,6 +39,7 @@ const report = await runChaos({
   seed: values.seed === undefined ? undefined : num(values.seed, 'seed'),
   slow: values.slow,
   cases: values.cases,
+  ownAnswers: !values['no-own-answer'],
   ...(values['bad-dirs'] === undefined ? {} : { badDirs: values['bad-dirs'].split(',').filter(Boolean) }),
   log: (m) => process.stderr.write(`${m}\n`),
 });
