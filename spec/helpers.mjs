@@ -113,6 +113,33 @@ export function looop(dataDir, args, { input, env = {}, timeoutMs } = {}) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, signal: r.signal };
 }
 
+/**
+ * Runs the CLI to completion without blocking the test, so independent invocations can
+ * run side by side (a test of twenty refusals need not pay for twenty start-ups in a row).
+ */
+export function looopAsync(dataDir, args, { input, env = {}, timeoutMs } = {}) {
+  const ms = patience(timeoutMs);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: envFor(dataDir, env), stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (input !== undefined) child.stdin.end(input);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      try {
+        process.kill(child.pid, 'SIGKILL');
+      } catch {}
+      reject(new Error(`looop ${args.join(' ')} did not finish within ${ms} ms; stdout=${JSON.stringify(stdout.slice(-300))} stderr=${JSON.stringify(stderr.slice(-300))}`));
+    }, ms);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, signal });
+    });
+  });
+}
+
 /** Starts the CLI in the background; the test kills it (by pid) if it is still running at the end. */
 export function looopBg(t, dataDir, args, { env = {} } = {}) {
   const child = spawn(process.execPath, [BIN, ...args], { env: envFor(dataDir, env), stdio: ['ignore', 'pipe', 'pipe'] });
