@@ -33,7 +33,7 @@ const only = onlyIdx >= 0 ? new Set(process.argv[onlyIdx + 1].split(',')) : null
 const unitOf = (r) => r.unit ?? '';
 const targetText = (r) => r.target_note ?? `${r.cmp ?? '≤'} ${r.target}${unitOf(r)}`;
 const baselineText = (r) => {
-  if (r.baseline === undefined) return r.ratio_note ?? '';
+  if (r.baseline === undefined) return r.ratio_note ?? '—';
   const note = r.ratio_note ?? (r.value > 0 ? `${(r.baseline / r.value).toFixed(1)}× better` : '');
   return `${r.baseline}${unitOf(r)}${note === '' ? '' : ` (${note})`}`;
 };
