@@ -61,6 +61,38 @@ export function inotifyWatches(pid) {
   return n;
 }
 
+/**
+ * True while every thread of a process sleeps and its main thread waits in epoll (Linux):
+ * it has finished what it was doing and is blocked on its watch, timers or pipes.
+ */
+export function blockedInEventLoop(pid) {
+  let tids;
+  try {
+    tids = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return false;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'S') return false;
+      if (tid === String(pid) && !/epoll/.test(fs.readFileSync(`/proc/${pid}/task/${tid}/wchan`, 'utf8'))) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** A check that holds once `check()` has held on `times` probes in a row (a settled state, not a passing moment). */
+export function steadily(check, times = 3) {
+  let run = 0;
+  return () => {
+    run = check() ? run + 1 : 0;
+    return run >= times;
+  };
+}
+
 /** Resolves once `check()` is truthy, re-checking on changes in `dir` (and every 5 ms as a backstop). */
 export function until(check, dir, ms = 10_000, what = 'condition') {
   return new Promise((resolve, reject) => {

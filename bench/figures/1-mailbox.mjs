@@ -3,7 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BIN, ROOT, envFor, idleCost, inotifyWatches, percentile, publish, round, spawnTimed, tmpDir, until } from '../lib.mjs';
+import { BIN, ROOT, blockedInEventLoop, envFor, idleCost, inotifyWatches, percentile, publish, round, spawnTimed, steadily, tmpDir, until } from '../lib.mjs';
 
 export const keys = [
   'ask_wake_p50_ms',
@@ -28,8 +28,10 @@ async function askRound(dataDir, n) {
   const p = spawnTimed(process.execPath, [BIN, 'ask', 'bench', '--prompt', `round ${n}`], envFor(dataDir));
   const id = `bench-${n}`;
   const askFile = path.join(dataDir, 'asks', `${id}.json`);
-  // The ask opens its watch before it writes the record, so the record's existence means armed.
+  // The ask opens its watch before it writes the record, so the record's existence means
+  // armed; then it is timed from when it is blocked, as a waiting ask is.
   await until(() => fs.existsSync(askFile), path.join(dataDir, 'asks'), 10_000, `${askFile}`);
+  await until(steadily(() => blockedInEventLoop(p.child.pid)), path.join(dataDir, 'asks'), 10_000, `ask ${n} to block`);
   const t0 = performance.now();
   publish(path.join(dataDir, 'answers', `${id}.json`), answerJson(`ok ${n}`));
   const t1 = await p.firstOutput;
@@ -55,8 +57,10 @@ async function pollerRound(dir, n) {
 /** `wait` in a data dir with history: started, armed (its six inotify watches), then a goal lands. */
 async function waitRound(dataDir, n) {
   const p = spawnTimed(process.execPath, [BIN, 'wait', '--json'], envFor(dataDir));
-  // Armed once the process holds its inotify watches (data dir, asks, answers, .lock, goals, snapshots).
-  await until(() => inotifyWatches(p.child.pid) >= 6 || p.child.exitCode !== null, path.join(dataDir, 'goals'), 10_000, 'wait to arm its watches');
+  // Armed once the process holds its inotify watches (data dir, asks, answers, .lock, goals,
+  // snapshots); timed from when it is blocked on them, past its start-up reads, as the ask is.
+  const armed = steadily(() => inotifyWatches(p.child.pid) >= 6 && blockedInEventLoop(p.child.pid));
+  await until(() => armed() || p.child.exitCode !== null, path.join(dataDir, 'goals'), 10_000, 'wait to arm its watches and block');
   const t0 = performance.now();
   publish(path.join(dataDir, 'goals', 'bench.md'), `goal ${n}\n`);
   const t1 = await p.firstOutput;
