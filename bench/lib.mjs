@@ -61,6 +61,38 @@ export function inotifyWatches(pid) {
   return n;
 }
 
+/**
+ * True while every thread of a process sleeps and its main thread waits in epoll (Linux):
+ * it has finished what it was doing and is blocked on its watch, timers or pipes.
+ */
+export function blockedInEventLoop(pid) {
+  let tids;
+  try {
+    tids = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return false;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'S') return false;
+      if (tid === String(pid) && !/epoll/.test(fs.readFileSync(`/proc/${pid}/task/${tid}/wchan`, 'utf8'))) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** A check that holds once `check()` has held on `times` probes in a row (a settled state, not a passing moment). */
+export function steadily(check, times = 3) {
+  let run = 0;
+  return () => {
+    run = check() ? run + 1 : 0;
+    return run >= times;
+  };
+}
+
 /** Resolves once `check()` is truthy, re-checking on changes in `dir` (and every 5 ms as a backstop). */
 export function until(check, dir, ms = 10_000, what = 'condition') {
   return new Promise((resolve, reject) => {
@@ -96,4 +128,30 @@ export function publish(file, text) {
   fs.fsyncSync(fd);
   fs.closeSync(fd);
   fs.renameSync(tmp, file);
+}
+
+/** Voluntary context switches (wake-ups) and CPU clock ticks a live process has used so far (Linux). */
+export function processCost(pid) {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const wakeups = Number(/^voluntary_ctxt_switches:\s+(\d+)$/m.exec(status)?.[1]);
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { wakeups, ticks: Number(f[11]) + Number(f[12]) };
+}
+
+const CLOCK_TICKS_PER_S = 100; // USER_HZ on Linux
+
+/** What each process costs over one quiet window: wake-ups per second and % of one CPU. */
+export async function idleCost(pids, windowMs) {
+  const before = pids.map(processCost);
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, windowMs));
+  const secs = (performance.now() - t0) / 1000;
+  return pids.map((pid, i) => {
+    const after = processCost(pid);
+    return {
+      wakeupsPerS: (after.wakeups - before[i].wakeups) / secs,
+      cpuPct: (100 * (after.ticks - before[i].ticks)) / CLOCK_TICKS_PER_S / secs,
+    };
+  });
 }

@@ -6,11 +6,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { race } from '../fixtures/claims/race.mjs';
-import { envFor, tempDataDir } from './helpers.mjs';
+import { envFor, patience, tempDataDir } from './helpers.mjs';
 
 test('20 processes racing for one claim over 200 rounds: exactly one winner every round', async (t) => {
   const dir = tempDataDir(t);
-  const r = await race({ dataDir: dir, name: 'hot', racers: 20, rounds: 200, mode: 'proc', env: envFor(dir) });
+  const r = await race({ dataDir: dir, name: 'hot', racers: 20, rounds: 200, mode: 'proc', env: envFor(dir), lineMs: patience() });
   assert.deepEqual(r.violations, []);
   assert.equal(r.rounds, 200);
 });

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fleetLiveness, paths, reapStaleClaims } from '../dist/lib.mjs';
 import { race } from '../fixtures/claims/race.mjs';
-import { envFor, looop, readJson, tempDataDir, waitFor } from './helpers.mjs';
+import { envFor, looop, patience, readJson, tempDataDir, waitFor } from './helpers.mjs';
 
 const ENV = { LOOOP_MAX_WORKERS: '16' };
 
@@ -106,7 +106,7 @@ test('racers claiming as real live sessions: exactly one winner per round, loser
   const ids = ['racer-a', 'racer-b', 'racer-c', 'racer-d'];
   for (const id of ids) startWorker(t, dir, id, 'exec sleep 600');
   for (const id of ids) await waitAlive(dir, id);
-  const r = await race({ dataDir: dir, name: 'shared', racers: ids.length, rounds: 40, mode: 'fleet', sessionIds: ids, env: envFor(dir) });
+  const r = await race({ dataDir: dir, name: 'shared', racers: ids.length, rounds: 40, mode: 'fleet', sessionIds: ids, env: envFor(dir), lineMs: patience() });
   assert.deepEqual(r.violations, []);
   assert.equal(r.rounds, 40);
 });

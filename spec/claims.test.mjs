@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { looop, readJson, tempDataDir } from './helpers.mjs';
+import { looop, looopAsync, readJson, tempDataDir } from './helpers.mjs';
 
 const leaseOf = (dir, name) => readJson(path.join(dir, 'claims', `${name}.json`));
 const bytesOf = (dir, name) => fs.readFileSync(path.join(dir, 'claims', `${name}.json`));
@@ -86,21 +86,24 @@ test('a name after --session is the claim name, not the flag value', (t) => {
   assert.equal(leaseOf(dir, 'repo-q').context.holder, 'w1');
 });
 
-test('unsafe claim names and session ids are refused and nothing is written', (t) => {
+test('unsafe claim names and session ids are refused and nothing is written', async (t) => {
   const dir = tempDataDir(t);
   const bad = ['..', '../x', 'a/b', '.hidden', 'a\\b', 'a b', 'tab\there', 'nl\nx', 'esc\x1bx', 'del\x7fx', ' '];
-  for (const name of bad) {
-    for (const verb of ['claim', 'unclaim']) {
-      const r = looop(dir, [verb, name, '--session', 'w1']);
-      assert.equal(r.code, 1, `${verb} ${JSON.stringify(name)} must be refused`);
-      assert.match(r.stderr, /^looop: invalid claim name /, JSON.stringify(name));
-    }
-  }
-  for (const session of ['../w1', 'w 1', 'w\x1b1', '.w1']) {
-    const r = looop(dir, ['claim', 'ok', '--session', session]);
-    assert.equal(r.code, 1, `session ${JSON.stringify(session)} must be refused`);
-    assert.match(r.stderr, /^looop: invalid session id /);
-  }
+  const names = bad.flatMap((name) => ['claim', 'unclaim'].map((verb) => [verb, name]));
+  const sessions = ['../w1', 'w 1', 'w\x1b1', '.w1'];
+  // Independent refusals: run side by side.
+  const [byName, bySession] = await Promise.all([
+    Promise.all(names.map(([verb, name]) => looopAsync(dir, [verb, name, '--session', 'w1']))),
+    Promise.all(sessions.map((session) => looopAsync(dir, ['claim', 'ok', '--session', session]))),
+  ]);
+  names.forEach(([verb, name], i) => {
+    assert.equal(byName[i].code, 1, `${verb} ${JSON.stringify(name)} must be refused`);
+    assert.match(byName[i].stderr, /^looop: invalid claim name /, JSON.stringify(name));
+  });
+  sessions.forEach((session, i) => {
+    assert.equal(bySession[i].code, 1, `session ${JSON.stringify(session)} must be refused`);
+    assert.match(bySession[i].stderr, /^looop: invalid session id /);
+  });
   assert.deepEqual(claimFiles(dir), []);
   assert.deepEqual(fs.readdirSync(dir).filter((f) => f !== 'claims'), [], 'nothing escaped into the data dir');
   assert.equal(fs.existsSync(path.join(path.dirname(dir), 'x.json')), false, 'nothing escaped the data dir');
@@ -165,7 +168,7 @@ test('unclaim of a dead holder\'s claim releases it, with or without a session o
   assert.equal(leaseOf(dir, 'b').context.releasedBy, null);
 });
 
-test('corrupt, hand-edited, foreign and newer claim files are reported in one line and left untouched', (t) => {
+test('corrupt, hand-edited, foreign and newer claim files are reported in one line and left untouched', async (t) => {
   const dir = tempDataDir(t);
   assert.equal(looop(dir, ['claim', 'model', '--session', 'w1']).code, 0);
   const good = leaseOf(dir, 'model');
@@ -180,21 +183,24 @@ test('corrupt, hand-edited, foreign and newer claim files are reported in one li
     'newer-machine': [JSON.stringify({ ...good, machine: 'claim@7' }), /upgrade looop/],
     'old-format': [JSON.stringify({ name: 'old-format', session: 'w1', ts: 1, nonce: '1-1' }), /missing envelope version/],
   };
+  const runs = [];
   for (const [name, [body, problem]] of Object.entries(cases)) {
     const file = path.join(dir, 'claims', `${name}.json`);
     fs.writeFileSync(file, body);
-    const before = fs.readFileSync(file);
-    for (const [verb, session] of [['claim', 'w1'], ['unclaim', 'w1'], ['claim', 'w2']]) {
-      const r = looop(dir, [verb, name, '--session', session]);
-      assert.equal(r.code, 1, `${verb} ${name}: ${r.stderr}`);
-      const lines = r.stderr.trimEnd().split('\n');
-      assert.equal(lines.length, 1, `${verb} ${name}: one line, got ${JSON.stringify(r.stderr)}`);
-      assert.match(lines[0], new RegExp(`^looop: ${verb} ${name}: claims/${name}\\.json: `));
-      assert.match(lines[0], problem, `${verb} ${name}`);
-      assert.match(lines[0], /fix or remove it by hand|upgrade looop/, 'says what to do');
-      assert.deepEqual(fs.readFileSync(file), before, `${verb} ${name} left the file untouched`);
-    }
+    for (const [verb, session] of [['claim', 'w1'], ['unclaim', 'w1'], ['claim', 'w2']]) runs.push({ name, problem, file, before: fs.readFileSync(file), verb, session });
   }
+  // Every run refuses and writes nothing, so they can all run side by side.
+  const results = await Promise.all(runs.map(({ verb, name, session }) => looopAsync(dir, [verb, name, '--session', session])));
+  runs.forEach(({ name, problem, file, before, verb }, i) => {
+    const r = results[i];
+    assert.equal(r.code, 1, `${verb} ${name}: ${r.stderr}`);
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.equal(lines.length, 1, `${verb} ${name}: one line, got ${JSON.stringify(r.stderr)}`);
+    assert.match(lines[0], new RegExp(`^looop: ${verb} ${name}: claims/${name}\\.json: `));
+    assert.match(lines[0], problem, `${verb} ${name}`);
+    assert.match(lines[0], /fix or remove it by hand|upgrade looop/, 'says what to do');
+    assert.deepEqual(fs.readFileSync(file), before, `${verb} ${name} left the file untouched`);
+  });
 });
 
 test('a claim file that is a symlink is refused and left alone', (t) => {

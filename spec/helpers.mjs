@@ -10,22 +10,72 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const BIN = path.join(ROOT, 'bin', 'looop.cjs');
 export const FIXTURES = path.join(ROOT, 'fixtures');
 
-const leftovers = new Set();
-process.on('exit', () => {
-  for (const dir of leftovers) fs.rmSync(dir, { recursive: true, force: true });
-});
+/**
+ * How long any wait in a test may take before it fails. A deadline only decides how
+ * long a broken test takes to say so: on a loaded 2-core machine a healthy step (a node
+ * start, a host coming up) can take many seconds, so no wait gives up sooner than this,
+ * whatever shorter figure a test names. LOOOP_TEST_PATIENCE_MS overrides it.
+ */
+export const PATIENCE_MS = Math.max(1000, Number(process.env.LOOOP_TEST_PATIENCE_MS) || 60_000);
+export const patience = (ms = 0) => Math.max(ms, PATIENCE_MS);
 
 /**
- * A fresh data dir under the OS temp dir, removed after the test (unless LOOOP_KEEP_TMP=1).
- * Any session the test left running is killed first, by the pids its record names.
- * After-hooks run in registration order, so a process the test started later may still
- * be writing here: whatever cannot be removed now is removed when the test file exits.
+ * Where test data dirs live: a tmpfs when one has room (fsync there is free, and the
+ * suite fsyncs thousands of records; on this VM's disk that alone tripled its time),
+ * else the OS temp dir. LOOOP_TEST_TMPDIR overrides it.
+ */
+export const TMP_ROOT = (() => {
+  if (process.env.LOOOP_TEST_TMPDIR) return process.env.LOOOP_TEST_TMPDIR;
+  try {
+    const st = fs.statfsSync('/dev/shm');
+    fs.accessSync('/dev/shm', fs.constants.W_OK);
+    // The 50 MB flood test and parallel files need room; a small container shm does not do.
+    if (st.bavail * st.bsize >= 1 << 30) return '/dev/shm';
+  } catch {}
+  return os.tmpdir();
+})();
+
+const leftovers = new Set();
+process.on('exit', () => {
+  for (const dir of leftovers) {
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {}
+  }
+});
+
+/** Background CLI processes still running, by the data dir they were started on. */
+const running = new Map();
+
+/** SIGKILLs the background processes started on `dir` (by pid) and waits until they are gone. */
+async function stopBackground(dir) {
+  const procs = [...(running.get(dir) ?? [])];
+  running.delete(dir);
+  for (const p of procs) {
+    if (p.exited === null) {
+      try {
+        process.kill(p.child.pid, 'SIGKILL');
+      } catch {}
+    }
+  }
+  // 'exit', not 'close': a grandchild holding the pipes must not keep us waiting.
+  const gone = (c) => c.exitCode !== null || c.signalCode !== null;
+  await Promise.all(procs.map(({ child }) => (gone(child) ? null : new Promise((resolve) => child.once('exit', resolve)))));
+}
+
+/**
+ * A fresh data dir (see TMP_ROOT), removed after the test (unless LOOOP_KEEP_TMP=1).
+ * Before removal, the background CLI processes started on it (looopBg) are killed and
+ * reaped, and any session the test left running is killed by the pids its record names:
+ * otherwise a process still running could recreate directories while they are removed.
+ * Whatever still cannot be removed is removed when the test file exits.
  */
 export function tempDataDir(t, label = 'looop') {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${label}-`));
+  const dir = fs.mkdtempSync(path.join(TMP_ROOT, `${label}-`));
   if (process.env.LOOOP_KEEP_TMP === '1') return dir;
   leftovers.add(dir);
   t.after(async () => {
+    await stopBackground(dir);
     const { killEverything } = await import('./sessions-helpers.mjs');
     killEverything(dir);
     try {
@@ -47,16 +97,48 @@ export function envFor(dataDir, extra = {}) {
   return env;
 }
 
-/** Runs the CLI to completion. */
-export function looop(dataDir, args, { input, env = {}, timeoutMs = 20_000 } = {}) {
+/** Runs the CLI to completion (killed, and the test failed, if it runs past the patience). */
+export function looop(dataDir, args, { input, env = {}, timeoutMs } = {}) {
+  const ms = patience(timeoutMs);
   const r = spawnSync(process.execPath, [BIN, ...args], {
     env: envFor(dataDir, env),
     input,
     encoding: 'utf8',
-    timeout: timeoutMs,
+    timeout: ms,
+    maxBuffer: 64 << 20,
   });
+  if (r.error?.code === 'ETIMEDOUT') {
+    throw new Error(`looop ${args.join(' ')} did not finish within ${ms} ms; stdout=${JSON.stringify(r.stdout?.slice(-300))} stderr=${JSON.stringify(r.stderr?.slice(-300))}`);
+  }
   if (r.error) throw r.error;
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, signal: r.signal };
+}
+
+/**
+ * Runs the CLI to completion without blocking the test, so independent invocations can
+ * run side by side (a test of twenty refusals need not pay for twenty start-ups in a row).
+ */
+export function looopAsync(dataDir, args, { input, env = {}, timeoutMs } = {}) {
+  const ms = patience(timeoutMs);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: envFor(dataDir, env), stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (input !== undefined) child.stdin.end(input);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => {
+      try {
+        process.kill(child.pid, 'SIGKILL');
+      } catch {}
+      reject(new Error(`looop ${args.join(' ')} did not finish within ${ms} ms; stdout=${JSON.stringify(stdout.slice(-300))} stderr=${JSON.stringify(stderr.slice(-300))}`));
+    }, ms);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, signal });
+    });
+  });
 }
 
 /** Starts the CLI in the background; the test kills it (by pid) if it is still running at the end. */
@@ -71,6 +153,9 @@ export function looopBg(t, dataDir, args, { env = {} } = {}) {
       resolve(proc.exited);
     });
   });
+  if (!running.has(dataDir)) running.set(dataDir, new Set());
+  running.get(dataDir).add(proc);
+  void proc.exit.then(() => running.get(dataDir)?.delete(proc));
   t.after(() => {
     if (proc.exited === null) {
       try {
@@ -81,8 +166,9 @@ export function looopBg(t, dataDir, args, { env = {} } = {}) {
   return proc;
 }
 
-/** Resolves with the child's exit, or rejects after `ms` naming what it printed so far. */
-export async function exitWithin(proc, ms, what = 'the process to exit') {
+/** Resolves with the child's exit, or rejects after `ms` (at least the patience) naming what it printed so far. */
+export async function exitWithin(proc, requestedMs, what = 'the process to exit') {
+  const ms = patience(requestedMs);
   let timer;
   const deadline = new Promise((_, reject) => {
     timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}; stdout=${JSON.stringify(proc.stdout)} stderr=${JSON.stringify(proc.stderr)}`)), ms);
@@ -96,60 +182,59 @@ export async function exitWithin(proc, ms, what = 'the process to exit') {
 
 /**
  * Waits until `check()` returns a truthy value, re-checking on every change in `dir`
- * (fs.watch) and at most every `recheckMs`. Rejects after `ms` with `describe()`.
+ * (fs.watch) and at most every `recheckMs`. Rejects after `ms` (at least the patience)
+ * with `describe()`; a describe that throws is reported, never masks the timeout.
  */
-export async function waitFor(check, { dir, ms = 10_000, what = 'condition', describe = () => '', recheckMs = 50 } = {}) {
+export async function waitFor(check, { dir, ms: requestedMs, what = 'condition', describe = () => '', recheckMs = 50 } = {}) {
+  const ms = patience(requestedMs);
   const started = Date.now();
+  let poke = () => {};
   let watcher;
   try {
     for (;;) {
       const v = await check();
       if (v) return v;
-      if (Date.now() - started > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}; saw: ${describe()}`);
+      if (Date.now() - started > ms) throw new Error(`timed out after ${ms} ms waiting for ${what}; saw: ${safely(describe)}`);
+      if (dir !== undefined && watcher === undefined) {
+        try {
+          // The directory may not exist yet (then the re-check timer alone drives us) or
+          // may vanish while watched (then the watch ends and the timer carries on).
+          watcher = fs.watch(dir, { recursive: false }, () => poke());
+          watcher.on('error', () => {
+            watcher?.close();
+            watcher = null;
+          });
+        } catch {}
+      }
       await new Promise((resolve) => {
         const timer = setTimeout(resolve, recheckMs);
-        if (dir !== undefined && watcher === undefined) {
-          try {
-            watcher = fs.watch(dir, { recursive: false });
-          } catch {}
-        }
-        watcher?.once('change', () => {
+        poke = () => {
           clearTimeout(timer);
           resolve();
-        });
+        };
       });
+      poke = () => {};
     }
   } finally {
     watcher?.close();
   }
 }
 
-/** Waits for a file to exist (watching its directory). */
-export function waitForFile(file, ms = 10_000) {
-  return waitFor(() => fs.existsSync(file), { dir: path.dirname(file), ms, what: `${file} to exist`, describe: () => fs.readdirSync(path.dirname(file)).join(', ') });
+function safely(describe) {
+  try {
+    return describe();
+  } catch (e) {
+    return `(could not describe: ${e.message})`;
+  }
+}
+
+/** Waits for a file to exist (watching its directory, which may not exist yet). */
+export function waitForFile(file, ms) {
+  const dir = path.dirname(file);
+  const seen = () => (fs.existsSync(dir) ? `${dir} holds [${fs.readdirSync(dir).join(', ')}]` : `${dir} does not exist yet`);
+  return waitFor(() => fs.existsSync(file), { dir, ms, what: `${file} to exist`, describe: seen });
 }
 
 export function readJson(file) {
   return JSON.parse(fs.readFileSync(file, 'utf8'));
-}
-
-/** Wake-ups (voluntary context switches) and CPU ticks a live process has used so far. */
-export function processCost(pid) {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const wakeups = Number(/^voluntary_ctxt_switches:\s+(\d+)$/m.exec(status)?.[1]);
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { wakeups, ticks: Number(f[11]) + Number(f[12]) };
-}
-
-/**
- * What an idle process costs over a measurement window. This is not coordination:
- * the window is the thing measured, and nothing waits on its outcome.
- */
-export async function idleCost(pid, windowMs) {
-  const { setTimeout: windowOf } = await import('node:timers/promises');
-  const before = processCost(pid);
-  await windowOf(windowMs);
-  const after = processCost(pid);
-  return { wakeups: after.wakeups - before.wakeups, ticks: after.ticks - before.ticks };
 }

@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { exitWithin, looopBg, readJson, tempDataDir, waitForFile } from './helpers.mjs';
 
-async function pendingAsk(t, dir) {
-  const ask = looopBg(t, dir, ['ask', 'w', '--prompt', 'q']);
+async function pendingAsk(t, dir, env = {}) {
+  const ask = looopBg(t, dir, ['ask', 'w', '--prompt', 'q'], { env });
   await waitForFile(path.join(dir, 'asks', 'w-1.json'));
   return ask;
 }
@@ -41,7 +41,9 @@ test('echo > answers/<id>.md from a shell', async (t) => {
 
 test('a file written in two chunks some milliseconds apart', async (t) => {
   const dir = tempDataDir(t);
-  const ask = await pendingAsk(t, dir);
+  // The writer pauses 60 ms; on a loaded machine its timer can fire far later, so the
+  // settle window here is wide enough that the test checks the rule, not the scheduler.
+  const ask = await pendingAsk(t, dir, { LOOOP_ANSWER_SETTLE_MS: '2000' });
   const file = path.join(dir, 'answers', 'w-1.txt');
   // One writer, one descriptor, a pause between the halves (as a slow editor or pipe would).
   const writer = spawnSync(

@@ -3,9 +3,8 @@
 // by the pids its records name (checked against their start times).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { looop, waitFor } from './helpers.mjs';
+import { TMP_ROOT, looop, waitFor } from './helpers.mjs';
 
 export const sessionDir = (dir, id) => path.join(dir, 'sessions', id);
 export const recordFile = (dir, id) => path.join(sessionDir(dir, id), 'session.json');
@@ -38,10 +37,20 @@ export function running(identity) {
  * removed (after-hooks run in registration order, and the records name the pids).
  */
 export function sessionsDataDir(t, label = 'looop-sess') {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${label}-`));
+  const dir = fs.mkdtempSync(path.join(TMP_ROOT, `${label}-`));
   t.after(() => {
     killEverything(dir);
-    if (process.env.LOOOP_KEEP_TMP !== '1') fs.rmSync(dir, { recursive: true, force: true });
+    if (process.env.LOOOP_KEEP_TMP === '1') return;
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // A process killed just now may still be writing here: try again when the file exits.
+      process.once('exit', () => {
+        try {
+          fs.rmSync(dir, { recursive: true, force: true });
+        } catch {}
+      });
+    }
   });
   return dir;
 }

@@ -102,13 +102,14 @@ test('a resize is recorded with its log offset, so the replay uses the right geo
   assert.equal(replay.text, live.text, 'replayed at 80×24 then 40×10, exactly as it ran');
 });
 
-test('a 50 MB flood is shown correctly live, after exit, and replayed — nothing dropped', { timeout: 120_000 }, async (t) => {
+test('a 50 MB flood is shown correctly live, after exit, and replayed — nothing dropped', async (t) => {
   const dir = sessionsDataDir(t);
   const flood = path.join(dir, 'flood.txt');
   const n = writeFlood(flood);
   const bytes = fs.statSync(flood).size;
   startWorker(t, dir, 'f1', `cat flood.txt; echo FLOOD-END; read -r _ # {{prompt_file}}`);
-  await waitOutput(dir, 'f1', /FLOOD-END\r\n$/, 60_000);
+  // 50 MB through a PTY and a terminal emulator: minutes on a machine that is very busy.
+  await waitOutput(dir, 'f1', /FLOOD-END\r\n$/, 180_000);
   const expectTail = (text) => {
     const lines = text.split('\n');
     assert.equal(lines.length, 24);

@@ -1,5 +1,4 @@
 import type { Ctx } from '../context.ts';
-import { ensureLayout } from '../context.ts';
 import { surveyAsks, tidy } from '../mailbox/askSurvey.ts';
 import { readArchivedAsks, readLiveAsks, toView, type AskHistoryView, type AskRecord, type AskView } from '../mailbox/askRecords.ts';
 
@@ -9,9 +8,8 @@ export async function listPendingAsks(ctx: Ctx): Promise<AskView[]> {
   return survey.pending.map((e) => toView(e.context));
 }
 
-/** Every ask, live and archived, oldest first, with where it stands (`asks --all`). */
+/** Every ask, live and archived, oldest first, with where it stands (`asks --all`). Read-only too. */
 export async function listAllAsks(ctx: Ctx): Promise<AskHistoryView[]> {
-  ensureLayout(ctx.paths);
   await surveyAsks(ctx, { repair: true });
   const { sweepCounters } = await import('../mailbox/askIds.ts');
   tidy(ctx, 'asks/ids/', () => sweepCounters(ctx.paths));

@@ -1,5 +1,5 @@
 import type { Ctx } from '../context.ts';
-import { surveyAsks } from '../mailbox/askSurvey.ts';
+import { surveyAsks, type AskSurvey } from '../mailbox/askSurvey.ts';
 import { toView, type AskView } from '../mailbox/askRecords.ts';
 import { goalIds, journalTail, readSnapshots } from '../observe/world.ts';
 import { pulseAlive } from '../pulse/pulseLock.ts';
@@ -27,9 +27,12 @@ function workerView(s: SessionInfo): WorkerView {
   return { id: s.id, state: s.state, alive: s.alive, exit_code: s.exitCode };
 }
 
-/** Read-only: every reader takes a missing directory as empty, so nothing is created. */
-export async function readState(ctx: Ctx): Promise<StateView> {
-  const survey = await surveyAsks(ctx, { repair: true });
+/**
+ * Read-only: every reader takes a missing directory as empty, so nothing is created.
+ * `survey`: one the caller just took (wait's), so the asks are not read twice.
+ */
+export async function readState(ctx: Ctx, survey?: AskSurvey): Promise<StateView> {
+  survey ??= await surveyAsks(ctx, { repair: true });
   let workers: WorkerView[] = [];
   try {
     workers = listFleet(ctx).filter((s) => s.id !== 'pulse').map(workerView);

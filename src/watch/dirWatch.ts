@@ -7,9 +7,20 @@ import type { Env } from '../paths.ts';
 
 export type WakeReason = 'event' | 'rescan' | 'deadline';
 
+/** Which watched directories reported events since the last look; `all` after a rescan tick or a poll. */
+export interface WatchChanges {
+  readonly all: boolean;
+  readonly dirs: ReadonlySet<string>;
+}
+
 export interface DirWatch {
   /** Resolves on the next change (or one that happened since the last call), a rescan tick, or after `maxWaitMs`. */
   next(maxWaitMs?: number): Promise<WakeReason>;
+  /**
+   * The directories (resolved paths) that changed since the last call, so a caller can
+   * re-read only what moved. Starts as `all`: nothing was looked at under the watch yet.
+   */
+  takeChanges(): WatchChanges;
   readonly mode: () => 'events' | 'polling';
   close(): Promise<void>;
 }
@@ -39,8 +50,11 @@ export async function openDirWatch(dirs: readonly string[], options: WatchOption
   let mode: 'events' | 'polling' = 'events';
   let watcher: FSWatcher | null = null;
   let timer: NodeJS.Timeout | null = null;
+  let changedAll = true;
+  let changedDirs = new Set<string>();
 
   const wake = (reason: WakeReason): void => {
+    if (reason === 'rescan') changedAll = true;
     if (waiter !== null) {
       const w = waiter;
       waiter = null;
@@ -80,7 +94,12 @@ export async function openDirWatch(dirs: readonly string[], options: WatchOption
       ignored: (p: string) => !roots.has(path.resolve(p)),
     });
     watcher = w;
-    w.on('raw', () => wake('event'));
+    w.on('raw', (_event, _name, details: unknown) => {
+      const watched = typeof details === 'object' && details !== null ? (details as { watchedPath?: unknown }).watchedPath : undefined;
+      if (typeof watched === 'string' && roots.has(path.resolve(watched))) changedDirs.add(path.resolve(watched));
+      else changedAll = true;
+      wake('event');
+    });
     await new Promise<void>((resolve) => {
       w.once('ready', resolve);
       w.on('error', (err: unknown) => {
@@ -92,6 +111,12 @@ export async function openDirWatch(dirs: readonly string[], options: WatchOption
 
   return {
     mode: () => mode,
+    takeChanges(): WatchChanges {
+      const out = { all: changedAll, dirs: changedDirs };
+      changedAll = false;
+      changedDirs = new Set();
+      return out;
+    },
     next(maxWaitMs?: number): Promise<WakeReason> {
       if (dirty) {
         dirty = false;

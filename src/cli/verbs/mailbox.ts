@@ -95,11 +95,9 @@ export function registerMailbox(cli: CAC): void {
     .action(async (opts: Opts) => {
       const ctx = cliContext();
       const { runWait } = await import('../../commands/wait.ts');
-      const { readState } = await import('../../commands/state.ts');
       const { renderState } = await import('../renderState.ts');
       const filter = opts.onlyAsks === true ? 'only-asks' : opts.actionable === true ? 'actionable' : 'any';
-      const changed = await runWait(ctx, filter);
-      const s = await readState(ctx);
+      const { changed, state: s } = await runWait(ctx, filter);
       if (opts.json === true) out(json({ ...s, changed }));
       else out(`changed: ${changed.join(', ')}\n${renderState(s, ctx.now())}`);
       return changed.includes('pulse-down') ? 2 : 0;
