@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BIN, envFor, exitWithin, looop, looopBg, readJson, tempDataDir, waitForFile } from './helpers.mjs';
+import { BIN, envFor, exitWithin, looop, looopBg, readJson, tempDataDir, waitFor, waitForFile } from './helpers.mjs';
 
 function tell(dir, id, worker, msg) {
   fs.mkdirSync(path.join(dir, 'tells'), { recursive: true });
@@ -206,4 +206,38 @@ test('an archive directory that is a symlink is never archived into', async (t) 
   const r = looop(dir, ['asks', '--json']);
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout), []);
+});
+
+test('binary junk in a .txt answer is named and never delivered; the ask waits for a real answer', async (t) => {
+  const dir = tempDataDir(t);
+  const ask = looopBg(t, dir, ['ask', 'w', '--prompt', 'q'], { env: { LOOOP_ANSWER_SETTLE_MS: '0' } });
+  await waitForFile(path.join(dir, 'asks', 'w-1.json'));
+  fs.writeFileSync(path.join(dir, 'answers', 'w-1.txt'), Buffer.from([0x00, 0xff, 0xfe, 0x41, 0x0a, 0x1b, 0x5b, 0x32, 0x4a]));
+  await waitFor(() => /answers\/w-1\.txt is not UTF-8 text/.test(ask.stderr) || ask.exited !== null, {
+    what: 'the asker to name the binary answer file',
+    describe: () => `stdout=${JSON.stringify(ask.stdout)} stderr=${JSON.stringify(ask.stderr)}`,
+  });
+  assert.equal(ask.stdout, '', 'binary junk is never delivered');
+  assert.equal(ask.exited, null, 'the ask keeps waiting');
+  assert.deepEqual(JSON.parse(looop(dir, ['asks', '--json']).stdout).map((a) => a.id), ['w-1'], 'still pending for a human');
+  const r = looop(dir, ['answer', 'w-1', '--force', 'a real answer']);
+  assert.equal(r.code, 0, r.stderr);
+  await exitWithin(ask, 10_000);
+  assert.equal(ask.stdout, 'a real answer\n');
+});
+
+test('answer --force over a directory that took the answer name is one clean line, and the directory is left alone', async (t) => {
+  const dir = tempDataDir(t);
+  const ask = looopBg(t, dir, ['ask', 'w', '--prompt', 'q']);
+  await waitForFile(path.join(dir, 'asks', 'w-1.json'));
+  fs.mkdirSync(path.join(dir, 'answers', 'w-1.json'));
+  const r = looop(dir, ['answer', 'w-1', '--force', 'yes']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /^looop: answer: answers\/w-1\.json is a directory, not an answer file — looop leaves it untouched\n  move it aside, then retry: looop answer w-1 --force/);
+  noStack(r.stderr);
+  assert.ok(fs.statSync(path.join(dir, 'answers', 'w-1.json')).isDirectory());
+  fs.rmdirSync(path.join(dir, 'answers', 'w-1.json'));
+  assert.equal(looop(dir, ['answer', 'w-1', '--force', 'yes']).code, 0);
+  await exitWithin(ask, 10_000);
+  assert.equal(ask.stdout, 'yes\n');
 });

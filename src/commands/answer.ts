@@ -1,6 +1,7 @@
 // `looop answer`: exclusive create of answers/<id>.json (one winner among racing
 // first answers), then the ask's ANSWER transition.
 import path from 'node:path';
+import { fs } from '../nodeFs.ts';
 import { LooopError } from '../errors.ts';
 import { validateId } from '../ids.ts';
 import { ensureLayout, unixSeconds, type Ctx } from '../context.ts';
@@ -50,6 +51,13 @@ export async function runAnswer(ctx: Ctx, args: AnswerArgs): Promise<AnswerResul
   const target = answerPath(ctx.paths, id, 'json');
   const body = `${JSON.stringify({ v: 1, answer: text, ts: unixSeconds(ctx.now()) }, null, 2)}\n`;
   if (args.force) {
+    // --force replaces an answer file, never whatever else took its name (a directory, a FIFO).
+    const st = fs.lstatSync(target, { throwIfNoEntry: false });
+    if (st !== undefined && !st.isFile()) {
+      throw new LooopError('BAD_FILE', `answer: answers/${id}.json is ${st.isDirectory() ? 'a directory' : st.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}, not an answer file — looop leaves it untouched`, {
+        hint: `move it aside, then retry: looop answer ${id} --force "<text>"`,
+      });
+    }
     writeAtomic(target, body);
   } else {
     const existing = existingAnswerFiles(ctx.paths, id);

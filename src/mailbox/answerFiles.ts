@@ -50,12 +50,28 @@ function readOne(file: string, json: boolean, nowMs: number, settle: number): An
   }
   if (text.trim() === '') return { kind: 'none' };
   if (nowMs < readyAtMs) return { kind: 'settling', file, readyAtMs };
+  // A settled file that is not text (a stray binary, a wrong file saved here) is no answer:
+  // delivering it would put raw bytes into the worker. Checked only once settled, since a
+  // writer may be between the bytes of one character.
+  if (!isText(r.bytes)) return { kind: 'corrupt', file, problem: 'is not UTF-8 text (it holds binary bytes)' };
   // Settled, but a writer that has not closed the file has not finished.
   const writers = writersOf(r.dev, r.ino);
   if (writers !== null && writers.length > 0) {
     return { kind: 'settling', file, readyAtMs: nowMs + Math.max(settle, MIN_RECHECK_MS), heldBy: writers };
   }
   return { kind: 'ready', file, text: text.replace(/\s+$/u, '') };
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function isText(bytes: Uint8Array): boolean {
+  if (bytes.includes(0)) return false;
+  try {
+    utf8.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function parseJsonAnswer(text: string): { ok: true; text: string } | { ok: false; problem: string } {
