@@ -143,7 +143,15 @@ export function looopAsync(dataDir, args, { input, env = {}, timeoutMs } = {}) {
 
 /** Starts the CLI in the background; the test kills it (by pid) if it is still running at the end. */
 export function looopBg(t, dataDir, args, { env = {} } = {}) {
-  const child = spawn(process.execPath, [BIN, ...args], { env: envFor(dataDir, env), stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawnBg(t, dataDir, process.execPath, [BIN, ...args], { env });
+}
+
+/**
+ * Starts any command in the background against `dataDir` (e.g. the CLI under `unshare`),
+ * collecting its output; the test kills it (by pid) if it is still running at the end.
+ */
+export function spawnBg(t, dataDir, command, args, { env = {} } = {}) {
+  const child = spawn(command, args, { env: envFor(dataDir, env), stdio: ['ignore', 'pipe', 'pipe'] });
   const proc = { child, stdout: '', stderr: '', exited: null };
   child.stdout.setEncoding('utf8').on('data', (d) => (proc.stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d) => (proc.stderr += d));

@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CLAIM_ENTITY, SESSION_ENTITY, entityStore, fsio, lease, paths, processIdentity, pulseLock, sessionFiles } from '../dist/lib.mjs';
-import { BIN, envFor, exitWithin, looop, readJson, tempDataDir, waitFor, waitForFile } from './helpers.mjs';
+import { BIN, exitWithin, looop, readJson, spawnBg, tempDataDir, waitFor, waitForFile } from './helpers.mjs';
 
 const probe = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', '--kill-child', 'true'], { encoding: 'utf8' });
 const NO_UNSHARE = probe.status === 0 ? false : `unshare --pid is not available here (${probe.error?.message ?? probe.stderr.trim()})`;
@@ -39,15 +39,7 @@ function writeLease(dir, id) {
 /** `looop ask` in a new PID namespace with its own /proc; SIGKILLing the recorded unshare pid kills it (--kill-child). */
 function foreignAsk(t, dir, env = {}) {
   const args = ['--pid', '--fork', '--mount-proc', '--kill-child', process.execPath, BIN, 'ask', 'far', '--prompt', 'are you there?'];
-  const child = spawn('unshare', args, { env: envFor(dir, env), stdio: ['ignore', 'pipe', 'pipe'] });
-  const proc = { child, stdout: '', stderr: '', exited: null };
-  child.stdout.setEncoding('utf8').on('data', (d) => (proc.stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d) => (proc.stderr += d));
-  proc.exit = new Promise((resolve) => child.on('close', (code, signal) => resolve((proc.exited = { code, signal }))));
-  t.after(() => {
-    if (proc.exited === null) process.kill(child.pid, 'SIGKILL');
-  });
-  return proc;
+  return spawnBg(t, dir, 'unshare', args, { env });
 }
 
 function stateJson(dir, env = {}) {

@@ -5,6 +5,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { TMP_ROOT, looop, waitFor } from './helpers.mjs';
+import { running } from '../fixtures/chaos/proc.mjs';
+
+export { running };
 
 export const sessionDir = (dir, id) => path.join(dir, 'sessions', id);
 export const recordFile = (dir, id) => path.join(sessionDir(dir, id), 'session.json');
@@ -15,21 +18,6 @@ export function record(dir, id) {
   } catch {
     return null;
   }
-}
-
-function startTicks(pid) {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return rest[0] === 'Z' ? null : rest[19];
-  } catch {
-    return null;
-  }
-}
-
-/** True while the process with this pid and start time runs (zombies count as gone). */
-export function running(identity) {
-  return identity !== null && identity !== undefined && startTicks(identity.pid) === identity.start;
 }
 
 /**

@@ -2,24 +2,12 @@
 // real: a user namespace whose inotify instance limit is 0 makes every watch fail.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { BIN, envFor, exitWithin, looop, tempDataDir, waitForFile } from './helpers.mjs';
+import { BIN, exitWithin, looop, spawnBg, tempDataDir, waitForFile } from './helpers.mjs';
 
 function inNoInotifyNamespace(t, dir, args, env = {}) {
   const script = 'echo 0 > /proc/sys/user/max_inotify_instances && exec "$0" "$@"';
-  const child = spawn('unshare', ['-U', '-r', 'sh', '-c', script, process.execPath, BIN, ...args], {
-    env: envFor(dir, env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const proc = { child, stdout: '', stderr: '', exited: null };
-  child.stdout.setEncoding('utf8').on('data', (d) => (proc.stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d) => (proc.stderr += d));
-  proc.exit = new Promise((resolve) => child.on('close', (code, signal) => resolve((proc.exited = { code, signal }))));
-  t.after(() => {
-    if (proc.exited === null) process.kill(child.pid, 'SIGKILL');
-  });
-  return proc;
+  return spawnBg(t, dir, 'unshare', ['-U', '-r', 'sh', '-c', script, process.execPath, BIN, ...args], { env });
 }
 
 test('ask falls back to polling with one stderr line when inotify is unavailable, and still delivers', async (t) => {
