@@ -56,9 +56,10 @@ console.log();
 show('# terminal 1 — the ask woke and printed only the answer:');
 console.log(`answer=${JSON.stringify(printed.trim())}  (exit ${code})`);
 console.log();
-show('# the ask record, as a human reads it:');
-// A delivered ask may already be archived out of asks/ by the time we look.
-if (fs.existsSync(askFile)) console.log(`${fs.readFileSync(askFile, 'utf8').split('\n').slice(0, 6).join('\n')}\n  …`);
-else console.log(`(${askId} was delivered and archived)`);
+// Once delivered, the asker moves the record out of asks/ into the archive.
+const archived = path.join(asksDir, 'archive', 'deployer', askName);
+const shown = fs.existsSync(archived) ? archived : askFile;
+show(`# the ask record, as a human reads it (${path.relative(dataDir, shown)}):`);
+if (fs.existsSync(shown)) console.log(`${fs.readFileSync(shown, 'utf8').split('\n').slice(0, 6).join('\n')}\n  …`);
 if (process.env.LOOOP_DATA_DIR === undefined) fs.rmSync(dataDir, { recursive: true, force: true });
 process.exit(code === 0 && printed.trim() !== '' ? 0 : 1);
