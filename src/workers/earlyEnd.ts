@@ -50,9 +50,10 @@ export function describeEnd(e: Pick<EarlyEnd, 'state' | 'exitCode' | 'signal' | 
  * still running then; otherwise how it ended. A window of 0 skips the watch.
  */
 export async function watchEarlyEnd(ctx: Ctx, id: string, started: Envelope<SessionContext>, windowMs: number): Promise<EarlyEnd | null> {
+  // A window of 0 means no watch at all, even when the worker already ended before we look.
+  if (windowMs <= 0) return null;
   const files = sessionFiles(ctx.paths, id);
   if (started.state === 'running') {
-    if (windowMs <= 0) return null;
     const since = Date.parse(started.context.startedAt ?? started.context.createdAt);
     const left = windowMs - (ctx.now().getTime() - (Number.isNaN(since) ? ctx.now().getTime() : since));
     if (left > 0) await waitForDirChange(files.dir, left, { name: 'session.json', until: () => ended(ctx, id) !== null });
