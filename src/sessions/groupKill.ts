@@ -2,6 +2,7 @@
 // and a confirmation that no member is still running (zombies do not count).
 // There is no event for "group empty", so confirmation re-checks /proc on a
 // short bounded interval; the grace periods are deadlines, not coordination.
+import { fs } from '../nodeFs.ts';
 import { hasErrno } from '../errors.ts';
 import { identityOf, liveGroupMembers } from '../proc/processIdentity.ts';
 
@@ -23,6 +24,27 @@ export interface GroupKillOptions {
 }
 
 const RECHECK_MS = 10;
+/** How long past the grace a member may take to run at all (a loaded machine), before SIGKILL. */
+const UNDELIVERED_MAX_MS = 3000;
+
+/**
+ * True when SIGHUP is still pending for `pid` and not blocked: sent, but the process has
+ * not run since, so it has neither obeyed nor defied it (a busy machine). Linux only.
+ */
+function hangupUndelivered(pid: number): boolean {
+  let status: string;
+  try {
+    status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return false;
+  }
+  // Hex signal masks; SIGHUP is signal 1, bit 0.
+  const bit = (field: string): boolean => {
+    const hex = new RegExp(`^${field}:\\s*([0-9a-f]+)$`, 'im').exec(status)?.[1];
+    return hex !== undefined && (parseInt(hex.slice(-1), 16) & 1) === 1;
+  };
+  return (bit('SigPnd') || bit('ShdPnd')) && !bit('SigBlk');
+}
 
 /** Live members of the group that can belong to the session. */
 export function sessionGroupMembers(pgid: number, notBefore: string | null | undefined): number[] {
@@ -67,6 +89,11 @@ export async function killGroup(pgid: number, opts: GroupKillOptions = {}): Prom
   const empty = (): boolean => sessionGroupMembers(pgid, opts.notBefore).length === 0;
   signalGroup(pgid, 'SIGHUP');
   if (await until(empty, opts.graceMs ?? 300, opts.leaderExit)) return { signal: 'SIGHUP', escalated: false, confirmed: true };
+  // Escalate only against members that got the SIGHUP and lived: one that has not been
+  // scheduled since has not had its chance yet.
+  const undelivered = (): boolean => sessionGroupMembers(pgid, opts.notBefore).some(hangupUndelivered);
+  await until(() => empty() || !undelivered(), UNDELIVERED_MAX_MS, opts.leaderExit);
+  if (empty()) return { signal: 'SIGHUP', escalated: false, confirmed: true };
   signalGroup(pgid, 'SIGKILL');
   const confirmed = await until(empty, opts.killWaitMs ?? 4000, opts.leaderExit);
   return { signal: 'SIGKILL', escalated: true, confirmed };
