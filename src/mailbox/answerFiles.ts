@@ -59,6 +59,12 @@ function readOne(file: string, json: boolean, nowMs: number, settle: number): An
   if (writers !== null && writers.length > 0) {
     return { kind: 'settling', file, readyAtMs: nowMs + Math.max(settle, MIN_RECHECK_MS), heldBy: writers };
   }
+  // The writer may have written its last bytes and closed between our read and that
+  // look: then what we read is stale. Deliver only bytes that are still the whole file.
+  const now = fs.statSync(file, { throwIfNoEntry: false });
+  if (now === undefined || now.ino !== r.ino || now.dev !== r.dev || now.size !== r.bytes.length || now.mtimeMs !== r.mtimeMs) {
+    return { kind: 'settling', file, readyAtMs: nowMs + Math.max(settle, MIN_RECHECK_MS) };
+  }
   return { kind: 'ready', file, text: text.replace(/\s+$/u, '') };
 }
 
