@@ -49,3 +49,4 @@ export * as shellGuard from './actions/shellGuard.ts';
 export * as decision from './decide/decision.ts';
 export * as decidePrompt from './decide/prompt.ts';
 export * as promptClip from './decide/clip.ts';
+export * as decideRunner from './decide/runner.ts';
