@@ -43,3 +43,10 @@ export { environmentProblem } from './cli/envErrors.ts';
 // Mailbox ids and archive (tests and the benchmark).
 export * as askIds from './mailbox/askIds.ts';
 export * as revTokens from './store/revTokens.ts';
+// The decider's move: the action schema, the run_shell tripwire, the decision file and the prompt.
+export * as actions from './actions/action.ts';
+export * as shellGuard from './actions/shellGuard.ts';
+export * as decision from './decide/decision.ts';
+export * as decidePrompt from './decide/prompt.ts';
+export * as promptClip from './decide/clip.ts';
+export * as decideRunner from './decide/runner.ts';

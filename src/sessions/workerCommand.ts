@@ -84,9 +84,18 @@ export function substitutePrompt(t: WorkerTemplate, promptFile: string): string 
       : `add ${PLACEHOLDER} to ${t.label} (or, to ignore the brief, a comment: ${JSON.stringify(ignoring)})`;
     throw new LooopError('CONFIG', `${t.label} must contain the ${PLACEHOLDER} placeholder (the prompt file is the worker's brief): ${JSON.stringify(t.template)}`, { hint });
   }
+  return fillPromptFile(t.template, promptFile);
+}
+
+/** Every `{{prompt_file}}` (bare, "…" or '…' wrapped) becomes the single-quoted path, never quoted twice. */
+export function fillPromptFile(template: string, promptFile: string): string {
   const q = shellQuote(promptFile);
   // Pre-quoted placeholders first, so a template that already quotes it is not quoted twice.
-  return t.template.split(`"${PLACEHOLDER}"`).join(q).split(`'${PLACEHOLDER}'`).join(q).split(PLACEHOLDER).join(q);
+  return template.split(`"${PLACEHOLDER}"`).join(q).split(`'${PLACEHOLDER}'`).join(q).split(PLACEHOLDER).join(q);
+}
+
+export function hasPromptPlaceholder(template: string): boolean {
+  return template.includes(PLACEHOLDER);
 }
 
 /**
