@@ -43,3 +43,12 @@ export { environmentProblem } from './cli/envErrors.ts';
 // Mailbox ids and archive (tests and the benchmark).
 export * as askIds from './mailbox/askIds.ts';
 export * as revTokens from './store/revTokens.ts';
+// Sensing and the world (issue 7 slice 1: domain modules, not yet wired into a beat).
+export { senseAll, senseLimitsFromEnv, pruneSnapshots, userSensors, outcomeProblem } from './sensors/sense.ts';
+export { runUserSensor, readTail, errorBlob } from './sensors/userSensor.ts';
+export { declaredInterval } from './sensors/cadence.ts';
+export { nodeSpawner } from './sensors/spawner.ts';
+export { sysSessions, sysClaims, sysGoals, sysAsks, SYSTEM_SENSORS } from './sensors/systemSensors.ts';
+export { worldView, snapshotSignal } from './world/view.ts';
+export { contentHash, canonicalJson, wakeSignal } from './world/hash.ts';
+export { diffWorld, renderChanges, parseWorldItems, clip } from './world/diff.ts';
