@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  paths, senseAll, declaredInterval, readTail, snapshotSignal, outcomeProblem, runClaim, entityStore, ASK_ENTITY, worldView, senseLimitsFromEnv,
+  paths, senseAll, SESSION_ENTITY, sessionFiles, declaredInterval, readTail, snapshotSignal, outcomeProblem, runClaim, entityStore, ASK_ENTITY, worldView, senseLimitsFromEnv,
 } from '../dist/lib.mjs';
 import { FIXTURES, tempDataDir, waitFor } from './helpers.mjs';
 
@@ -273,4 +273,23 @@ test('sensor knobs come from LOOOP_SENSOR_TIMEOUT / LOOOP_SENSOR_MAX_BYTES with 
   assert.deepEqual(senseLimitsFromEnv(ctx({ LOOOP_SENSOR_TIMEOUT: '0', LOOOP_SENSOR_MAX_BYTES: '0' })), { timeoutMs: 0, maxBytes: 0 });
   assert.deepEqual(senseLimitsFromEnv(ctx({ LOOOP_SENSOR_TIMEOUT: 'soon' })), { timeoutMs: 60_000, maxBytes: 8192 });
   assert.match(warned[0], /LOOOP_SENSOR_TIMEOUT="soon" is not a whole number/);
+});
+
+test('sys-sessions: workers (never the pulse) with health and verify verdict in the signal, volatile ages in detail', async (t) => {
+  const dir = tempDataDir(t);
+  const ctx = ctxFor(dir);
+  const hourAgo = new Date(Date.now() - 3600_000);
+  for (const id of ['w1', 'pulse']) {
+    const files = sessionFiles(ctx.paths, id);
+    fs.mkdirSync(files.dir, { recursive: true });
+    // A start that never reported, long past the grace: a dead session, with no process to clean up.
+    entityStore.createEntity(files.record, SESSION_ENTITY, { id, command: 'agent', cwd: '/', cols: 80, rows: 24, createdAt: hourAgo.toISOString() }, hourAgo);
+  }
+  fs.mkdirSync(path.join(dir, 'verify'));
+  fs.writeFileSync(path.join(dir, 'verify', 'w1.json'), '{"ok":true}');
+  await senseAll(ctx, opts(dir));
+  const s = snap(dir, 'sys-sessions');
+  assert.deepEqual(s.signal, [{ id: 'w1', state: 'dead', exit_code: null, health: 'dead', verify: 'pass' }]);
+  assert.equal(s.detail.count, 1);
+  assert.deepEqual(Object.keys(s.detail.workers), ['w1']);
 });

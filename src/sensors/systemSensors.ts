@@ -43,13 +43,14 @@ export function sysSessions(ctx: Ctx, asks: AskSurvey): Reading {
   }
   const stuck = stuckSecs(ctx);
   const workers = listFleet(ctx).filter((s) => s.id !== PULSE_ID);
-  const signal: { id: string; state: string; exit_code: number | null; health: Health }[] = [];
+  const signal: { id: string; state: string; exit_code: number | null; health: Health; verify?: 'pass' | 'fail' }[] = [];
   const detail: Record<string, { idle_s?: number; uptime_s?: number; ask_age_s?: number }> = {};
   for (const s of workers) {
     const mtime = fs.statSync(sessionFiles(ctx.paths, s.id).output, { throwIfNoEntry: false })?.mtimeMs;
     const idle = mtime === undefined ? null : secsSince(mtime, nowMs);
     const ask = s.alive ? oldestAsk.get(s.id) : undefined;
-    signal.push({ id: s.id, state: s.state, exit_code: s.exitCode, health: healthOf(s, ask !== undefined, idle, stuck) });
+    const verify = verdict(ctx, s.id);
+    signal.push({ id: s.id, state: s.state, exit_code: s.exitCode, health: healthOf(s, ask !== undefined, idle, stuck), ...(verify === null ? {} : { verify }) });
     const started = s.startedAt === null ? NaN : Date.parse(s.startedAt);
     detail[s.id] = {
       ...(idle === null ? {} : { idle_s: idle }),
@@ -58,6 +59,18 @@ export function sysSessions(ctx: Ctx, asks: AskSurvey): Reading {
     };
   }
   return { signal, detail: { count: workers.length, workers: detail } };
+}
+
+/** A worker's post-condition verdict (`verify/<id>.json`): part of the signal, so a verdict wakes the loop once. */
+function verdict(ctx: Ctx, id: string): 'pass' | 'fail' | null {
+  const r = readDataFile(path.join(ctx.paths.dataDir, 'verify', `${id}.json`));
+  if (r.kind === 'absent') return null;
+  if (r.kind !== 'ok') return 'fail';
+  try {
+    return (JSON.parse(r.bytes.toString('utf8')) as { ok?: unknown }).ok === true ? 'pass' : 'fail';
+  } catch {
+    return 'fail';
+  }
 }
 
 /** Dead wins; a pending ask means waiting on a human; silence past the threshold is stuck; unknown idleness is busy. */
