@@ -50,3 +50,12 @@ export * as decision from './decide/decision.ts';
 export * as decidePrompt from './decide/prompt.ts';
 export * as promptClip from './decide/clip.ts';
 export * as decideRunner from './decide/runner.ts';
+// Sensing and the world (issue 7 slice 1: domain modules, not yet wired into a beat).
+export { senseAll, senseLimitsFromEnv, pruneSnapshots, userSensors, outcomeProblem } from './sensors/sense.ts';
+export { runUserSensor, readTail, errorBlob } from './sensors/userSensor.ts';
+export { declaredInterval } from './sensors/cadence.ts';
+export { nodeSpawner } from './sensors/spawner.ts';
+export { sysSessions, sysClaims, sysGoals, sysAsks, SYSTEM_SENSORS } from './sensors/systemSensors.ts';
+export { worldView, snapshotSignal } from './world/view.ts';
+export { contentHash, canonicalJson, wakeSignal } from './world/hash.ts';
+export { diffWorld, renderChanges, parseWorldItems, clip } from './world/diff.ts';

@@ -1,0 +1,126 @@
+// The system sensors (reference §5.6, §6.4, §7.6, §8.4): in-process readings of the
+// fleet, the leases, the goals and the pending asks, published like user snapshots
+// so the world hash sees them. Volatile numbers (ages, idle times) live in `detail`
+// only: a signal that moved every beat would cost a decide every beat.
+import path from 'node:path';
+import type { Ctx } from '../context.ts';
+import { unixSeconds } from '../context.ts';
+import { fs } from '../nodeFs.ts';
+import { PULSE_ID } from '../ids.ts';
+import { listFleet, type SessionInfo } from '../sessions/fleet.ts';
+import { sessionFiles } from '../sessions/sessionKind.ts';
+import { listClaims } from '../claims/claimRecords.ts';
+import type { AskSurvey } from '../mailbox/askSurvey.ts';
+import { endedHealth, type Health } from '../workers/health.ts';
+import { readDataFile } from '../store/dataFile.ts';
+import { goalNames } from '../world/view.ts';
+
+export const SYSTEM_SENSORS = ['sys-sessions', 'sys-claims', 'sys-goals', 'sys-asks'] as const;
+export type SystemSensor = (typeof SYSTEM_SENSORS)[number];
+
+export interface Reading {
+  readonly signal: unknown;
+  readonly detail?: unknown;
+}
+
+const DEFAULT_STUCK_SECS = 900;
+
+function stuckSecs(ctx: Ctx): number {
+  const raw = ctx.env.LOOOP_WORKER_STUCK_SECS?.trim();
+  return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : DEFAULT_STUCK_SECS;
+}
+
+function secsSince(ms: number, nowMs: number): number {
+  return Math.max(0, Math.floor((nowMs - ms) / 1000));
+}
+
+export function sysSessions(ctx: Ctx, asks: AskSurvey): Reading {
+  const nowMs = ctx.now().getTime();
+  const oldestAsk = new Map<string, number>();
+  for (const a of asks.pending) {
+    const prev = oldestAsk.get(a.context.worker);
+    if (prev === undefined || a.context.ts < prev) oldestAsk.set(a.context.worker, a.context.ts);
+  }
+  const stuck = stuckSecs(ctx);
+  const workers = listFleet(ctx).filter((s) => s.id !== PULSE_ID);
+  const signal: { id: string; state: string; exit_code: number | null; health: Health; verify?: 'pass' | 'fail' }[] = [];
+  const detail: Record<string, { idle_s?: number; uptime_s?: number; ask_age_s?: number }> = {};
+  for (const s of workers) {
+    const mtime = fs.statSync(sessionFiles(ctx.paths, s.id).output, { throwIfNoEntry: false })?.mtimeMs;
+    const idle = mtime === undefined ? null : secsSince(mtime, nowMs);
+    const ask = s.alive ? oldestAsk.get(s.id) : undefined;
+    const verify = verdict(ctx, s.id);
+    signal.push({ id: s.id, state: s.state, exit_code: s.exitCode, health: healthOf(s, ask !== undefined, idle, stuck), ...(verify === null ? {} : { verify }) });
+    const started = s.startedAt === null ? NaN : Date.parse(s.startedAt);
+    detail[s.id] = {
+      ...(idle === null ? {} : { idle_s: idle }),
+      ...(Number.isNaN(started) ? {} : { uptime_s: secsSince(started, nowMs) }),
+      ...(ask === undefined ? {} : { ask_age_s: Math.max(0, unixSeconds(ctx.now()) - ask) }),
+    };
+  }
+  return { signal, detail: { count: workers.length, workers: detail } };
+}
+
+/** A worker's post-condition verdict (`verify/<id>.json`): part of the signal, so a verdict wakes the loop once. */
+function verdict(ctx: Ctx, id: string): 'pass' | 'fail' | null {
+  const r = readDataFile(path.join(ctx.paths.dataDir, 'verify', `${id}.json`));
+  if (r.kind === 'absent') return null;
+  if (r.kind !== 'ok') return 'fail';
+  try {
+    return (JSON.parse(r.bytes.toString('utf8')) as { ok?: unknown }).ok === true ? 'pass' : 'fail';
+  } catch {
+    return 'fail';
+  }
+}
+
+/** Dead wins; a pending ask means waiting on a human; silence past the threshold is stuck; unknown idleness is busy. */
+function healthOf(s: SessionInfo, asking: boolean, idle: number | null, stuck: number): Health {
+  if (!s.alive) return endedHealth(s);
+  if (asking) return 'waiting-ask';
+  return idle !== null && idle >= stuck ? 'stuck' : 'busy';
+}
+
+/** Held leases, by name. The reaper runs before sensing, so every one is held by a live session. */
+export function sysClaims(ctx: Ctx): Reading {
+  const held = listClaims(ctx).claims.filter((c) => c.state === 'held');
+  return { signal: held.map((c) => ({ name: c.name, claim: c.context })) };
+}
+
+/** Ages only, all in detail: a goal's age never wakes the loop by itself. */
+export function sysGoals(ctx: Ctx): Reading {
+  const nowS = unixSeconds(ctx.now());
+  const activity = goalActivity(ctx);
+  const goals: Record<string, { last_acted_unix: number | null; age_s: number | null }> = {};
+  for (const name of goalNames(ctx.paths.dataDir)) {
+    const id = name.slice(0, -3);
+    const last = Object.hasOwn(activity, id) ? activity[id] : undefined;
+    goals[id] = last === undefined ? { last_acted_unix: null, age_s: null } : { last_acted_unix: last, age_s: Math.max(0, nowS - last) };
+  }
+  return { signal: {}, detail: { goals } };
+}
+
+/** `.goal-activity.json`: goal id → unix seconds of the last move on it. Anything else in it is ignored. */
+function goalActivity(ctx: Ctx): Record<string, number> {
+  const r = readDataFile(path.join(ctx.paths.dataDir, '.goal-activity.json'));
+  if (r.kind === 'refused') ctx.warn(`invalid:${r.file}`, `.goal-activity.json ${r.problem} — goal ages are unknown until it is fixed or removed`);
+  if (r.kind !== 'ok') return {};
+  let v: unknown;
+  try {
+    v = JSON.parse(r.bytes.toString('utf8'));
+  } catch {
+    ctx.warn('invalid:.goal-activity.json', '.goal-activity.json is not JSON — goal ages are unknown until it is fixed or removed');
+    return {};
+  }
+  const out: Record<string, number> = {};
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return out;
+  for (const [k, t] of Object.entries(v as Record<string, unknown>)) if (typeof t === 'number' && Number.isFinite(t)) out[k] = t;
+  return out;
+}
+
+/** Raising or answering an ask changes the signal once; ages are detail. */
+export function sysAsks(ctx: Ctx, asks: AskSurvey): Reading {
+  const nowS = unixSeconds(ctx.now());
+  const detail: Record<string, { worker: string; age_s: number }> = {};
+  for (const a of asks.pending) detail[a.context.id] = { worker: a.context.worker, age_s: Math.max(0, nowS - a.context.ts) };
+  return { signal: { pending: asks.pending.map((a) => a.context.id) }, detail };
+}
