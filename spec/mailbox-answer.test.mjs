@@ -90,7 +90,7 @@ test('10 racing first answers to one ask: exactly one wins, the rest are refused
   const results = await Promise.all(racers.map((p) => exitWithin(p, 20_000, 'a racing answer')));
   const winners = racers.filter((_, i) => results[i].code === 0);
   const losers = racers.filter((_, i) => results[i].code !== 0);
-  assert.equal(winners.length, 1, `winners: ${winners.map((w) => w.stdout).join(' | ')}`);
+  assert.equal(winners.length, 1, `winners: ${winners.map((w) => w.stdout + w.stderr).join(' | ')}`);
   for (const l of losers) {
     assert.equal(l.exited.code, 1);
     assert.match(l.stderr, /already answered/);

@@ -13,7 +13,9 @@ import { ASK_KIND, askFile } from '../mailbox/askKind.ts';
 import { ASK_ENTITY } from '../mailbox/askEntity.ts';
 import { answerPath, existingAnswerFiles } from '../mailbox/answerFiles.ts';
 import { strandAsk } from '../mailbox/askSurvey.ts';
-import { archivedAskFile } from '../mailbox/askArchive.ts';
+import { answerArchiveDir, archivedAskFile } from '../mailbox/askArchive.ts';
+import type { AskContext } from '../../machines/askTypes.ts';
+import type { Envelope } from '../store/envelope.ts';
 import { isAlive } from '../proc/processIdentity.ts';
 
 export interface AnswerArgs {
@@ -71,25 +73,46 @@ export async function runAnswer(ctx: Ctx, args: AnswerArgs): Promise<AnswerResul
 
   // The ask could have been removed while we wrote: take our answer back rather than leave an orphan.
   // A quick asker may instead have delivered it and archived both already: that is success.
-  const archivedState = (): string | null => {
+  // But a delivered ask's answer is archived out of answers/, which frees its name: a late
+  // racer's exclusive create can then succeed, though another answer reached the worker.
+  const rel = path.relative(ctx.paths.dataDir, target);
+  const archived = (): Seen | null => {
     const a = readEntity(archivedAskFile(ctx.paths, id), ASK_KIND);
-    return a.kind === 'ok' ? a.envelope.state : null;
+    return a.kind === 'ok' ? seen(a.envelope) : null;
   };
   let state: string | null;
+  let deliveredFile: string | null = null;
   if (readDataFile(file).kind === 'absent') {
-    state = archivedState();
-    if (state === null) {
+    const a = archived();
+    state = a?.state ?? null;
+    if (a === null) {
       const mine = readDataFile(target);
       if (mine.kind === 'ok' && mine.bytes.toString('utf8') === body) removeIfExists(target);
       throw new LooopError('ASK_VANISHED', `answer: ask "${id}" vanished while answering (consumed or removed) — the answer was not recorded`);
     }
+    // Its answer was archived with it: ours only if those archived bytes are ours.
+    if (a.state === 'delivered') deliveredFile = deliveredAnswerIs(ctx, id, a.answerFile, body) ? rel : archivedName(ctx, id, a.answerFile);
   } else {
     const at = ctx.now().toISOString();
-    const rel = path.relative(ctx.paths.dataDir, target);
     const r = await updateEntity(file, ASK_ENTITY, (cur) => (cur.state === 'delivered' ? [] : [{ type: 'ANSWER' as const, file: rel, at }]), ctx.now);
     if (r.kind === 'invalid') throw new LooopError('CORRUPT_FILE', `answer: recorded in ${rel}, but ${describeInvalid(ctx.paths.dataDir, r)}`);
-    state = r.kind === 'absent' ? archivedState() : r.envelope.state;
+    const a = r.kind === 'absent' ? archived() : seen(r.envelope);
+    state = a?.state ?? null;
+    if (a?.state === 'delivered') deliveredFile = a.answerFile;
   }
+  const otherDelivered = before === 'delivered' || (deliveredFile !== null && deliveredFile !== rel);
+  if (otherDelivered && !args.force) {
+    // Another answer reached the worker first (the name was free only because it was archived): ours was never read.
+    const mine = readDataFile(target);
+    if (mine.kind === 'ok' && mine.bytes.toString('utf8') === body) removeIfExists(target);
+    throw new LooopError('ALREADY_ANSWERED', `answer: "${id}" is already answered${deliveredFile === null ? '' : ` (${deliveredFile})`}, and that answer was delivered to its worker; yours was not recorded`, {
+      hint: 'see every ask, archived ones too, with `looop asks --all`',
+    });
+  }
+  if (before !== 'delivered' && deliveredFile !== null && deliveredFile !== rel) {
+    return { kind: 'recorded-unread', id, text, why: `another answer (${deliveredFile}) was delivered to its worker first; this one will not reach it` };
+  }
+
   if (before === 'delivered') {
     return { kind: 'recorded-unread', id, text, why: `ask ${id} was already delivered to its worker; this answer will not reach it` };
   }
@@ -97,6 +120,28 @@ export async function runAnswer(ctx: Ctx, args: AnswerArgs): Promise<AnswerResul
     return { kind: 'recorded-unread', id, text, why: `ask ${id} is stranded (its asker is gone); start a fresh worker to act on the answer` };
   }
   return { kind: 'recorded', id, text };
+}
+
+/** Where an ask stands, and which file answered it. */
+interface Seen {
+  readonly state: string;
+  readonly answerFile: string | null;
+}
+
+function seen(env: Envelope<AskContext>): Seen {
+  return { state: env.state, answerFile: env.context.answer?.file ?? null };
+}
+
+/** Where an archived answer now lives, for messages. */
+function archivedName(ctx: Ctx, id: string, file: string | null): string {
+  return file === null ? 'another answer' : path.relative(ctx.paths.dataDir, path.join(answerArchiveDir(ctx.paths, id), path.basename(file)));
+}
+
+/** Whether the archived answer the worker got is exactly the body we wrote (answers/<id>.json). */
+function deliveredAnswerIs(ctx: Ctx, id: string, file: string | null, body: string): boolean {
+  if (file !== `answers/${id}.json`) return false;
+  const got = readDataFile(path.join(answerArchiveDir(ctx.paths, id), `${id}.json`));
+  return got.kind === 'ok' && got.bytes.toString('utf8') === body;
 }
 
 /** Why there is no live ask `id`: never asked, or finished and archived (an answer now reaches nobody). */
