@@ -5,7 +5,7 @@ import { fs } from '../nodeFs.ts';
 import { LooopError } from '../errors.ts';
 import { validateId } from '../ids.ts';
 import { ensureLayout, unixSeconds, type Ctx } from '../context.ts';
-import { createExclusive, removeIfExists, sweepDeadTemps, writeAtomic } from '../store/fsio.ts';
+import { createExclusiveFile, removeIfExists, sweepDeadTemps, writeAtomic, type FileId } from '../store/fsio.ts';
 import { readDataFile } from '../store/dataFile.ts';
 import { readEntity, describeInvalid } from '../store/envelope.ts';
 import { updateEntity } from '../store/entityStore.ts';
@@ -51,6 +51,8 @@ export async function runAnswer(ctx: Ctx, args: AnswerArgs): Promise<AnswerResul
   }
   sweepDeadTemps(ctx.paths.answers);
   const target = answerPath(ctx.paths, id, 'json');
+  /** The file our exclusive create made (not --force): what the worker got is ours only if it is this file. */
+  let created: FileId | null = null;
   const body = `${JSON.stringify({ v: 1, answer: text, ts: unixSeconds(ctx.now()) }, null, 2)}\n`;
   if (args.force) {
     // --force replaces an answer file, never whatever else took its name (a directory, a FIFO).
@@ -63,7 +65,8 @@ export async function runAnswer(ctx: Ctx, args: AnswerArgs): Promise<AnswerResul
     writeAtomic(target, body);
   } else {
     const existing = existingAnswerFiles(ctx.paths, id);
-    if (existing.length > 0 || !createExclusive(target, body)) {
+    created = existing.length > 0 ? null : createExclusiveFile(target, body);
+    if (created === null) {
       const which = existingAnswerFiles(ctx.paths, id).map((f) => path.relative(ctx.paths.dataDir, f)).join(', ') || `answers/${id}.json`;
       throw new LooopError('ALREADY_ANSWERED', `answer: "${id}" is already answered (${which})`, {
         hint: `pass --force to overwrite: looop answer ${id} --force "<text>"`,
@@ -91,7 +94,7 @@ export async function runAnswer(ctx: Ctx, args: AnswerArgs): Promise<AnswerResul
       throw new LooopError('ASK_VANISHED', `answer: ask "${id}" vanished while answering (consumed or removed) — the answer was not recorded`);
     }
     // Its answer was archived with it: ours only if those archived bytes are ours.
-    if (a.state === 'delivered') deliveredFile = deliveredAnswerIs(ctx, id, a.answerFile, body) ? rel : archivedName(ctx, id, a.answerFile);
+    if (a.state === 'delivered') deliveredFile = deliveredAnswerIs(ctx, id, a.answerFile, created) ? rel : archivedName(ctx, id, a.answerFile);
   } else {
     const at = ctx.now().toISOString();
     const r = await updateEntity(file, ASK_ENTITY, (cur) => (cur.state === 'delivered' ? [] : [{ type: 'ANSWER' as const, file: rel, at }]), ctx.now);
@@ -137,11 +140,18 @@ function archivedName(ctx: Ctx, id: string, file: string | null): string {
   return file === null ? 'another answer' : path.relative(ctx.paths.dataDir, path.join(answerArchiveDir(ctx.paths, id), path.basename(file)));
 }
 
-/** Whether the archived answer the worker got is exactly the body we wrote (answers/<id>.json). */
-function deliveredAnswerIs(ctx: Ctx, id: string, file: string | null, body: string): boolean {
+/**
+ * Whether the answer the worker got (answers/<id>.json) is the very file we created.
+ * Its record is archived first, then the answer by link and unlink, so a late racer can
+ * create answers/<id>.json again only once the delivered one is linked into the archive:
+ * an archived answer that is another file means another answer was delivered. With
+ * --force (no identity) an archived answer counts as ours, as before.
+ */
+function deliveredAnswerIs(ctx: Ctx, id: string, file: string | null, created: FileId | null): boolean {
   if (file !== `answers/${id}.json`) return false;
-  const got = readDataFile(path.join(answerArchiveDir(ctx.paths, id), `${id}.json`));
-  return got.kind === 'ok' && got.bytes.toString('utf8') === body;
+  if (created === null) return true;
+  const st = fs.statSync(path.join(answerArchiveDir(ctx.paths, id), `${id}.json`), { throwIfNoEntry: false });
+  return st === undefined || (st.dev === created.dev && st.ino === created.ino);
 }
 
 /** Why there is no live ask `id`: never asked, or finished and archived (an answer now reaches nobody). */

@@ -79,17 +79,31 @@ export function writeAtomic(target: string, data: string | Uint8Array, mode = FI
  * Returns false when the target already existed.
  */
 export function createExclusive(target: string, data: string | Uint8Array, mode = FILE_MODE): boolean {
+  return createExclusiveFile(target, data, mode) !== null;
+}
+
+/** The identity of a file: it survives renames and hard links, unlike its name. */
+export interface FileId {
+  readonly dev: number;
+  readonly ino: number;
+}
+
+/** createExclusive, returning the created file's identity (null when the target existed). */
+export function createExclusiveFile(target: string, data: string | Uint8Array, mode = FILE_MODE): FileId | null {
   const tmp = writeTemp(target, data, mode);
+  let id: FileId;
   try {
+    const st = fs.statSync(tmp);
+    id = { dev: st.dev, ino: st.ino };
     fs.linkSync(tmp, target);
   } catch (e) {
-    if (hasErrno(e, 'EEXIST')) return false;
+    if (hasErrno(e, 'EEXIST')) return null;
     throw e;
   } finally {
     fs.rmSync(tmp, { force: true });
   }
   fsyncDir(path.dirname(target));
-  return true;
+  return id;
 }
 
 /**
