@@ -43,3 +43,8 @@ export { environmentProblem } from './cli/envErrors.ts';
 // Mailbox ids and archive (tests and the benchmark).
 export * as askIds from './mailbox/askIds.ts';
 export * as revTokens from './store/revTokens.ts';
+// The pulse's beat machine, config and steering writes (issue 7, slice 1).
+export { beatMachine } from '../machines/beat.ts';
+export { beatContextProblem } from '../machines/beatTypes.ts';
+export { BEAT_ENTITY } from './pulse/beatEntity.ts';
+export { BEAT_KIND, beatFile } from './pulse/beatKind.ts';
