@@ -48,3 +48,4 @@ export { beatMachine } from '../machines/beat.ts';
 export { beatContextProblem } from '../machines/beatTypes.ts';
 export { BEAT_ENTITY } from './pulse/beatEntity.ts';
 export { BEAT_KIND, beatFile } from './pulse/beatKind.ts';
+export * as config from './config/config.ts';
