@@ -49,3 +49,7 @@ export { beatContextProblem } from '../machines/beatTypes.ts';
 export { BEAT_ENTITY } from './pulse/beatEntity.ts';
 export { BEAT_KIND, beatFile } from './pulse/beatKind.ts';
 export * as config from './config/config.ts';
+export { seedLayout, SETUP_ASK_ID } from './steering/seed.ts';
+export { executeSteering } from './steering/steer.ts';
+export { journalLine, eventRecord } from './steering/trail.ts';
+export { steeringPaths } from './steering/layout.ts';
