@@ -126,14 +126,26 @@ export function snapshotPlaybook(ctx: Ctx): string | null {
     ensureDir(sp.playbookHistory);
     const base = stamp(ctx.now());
     let saved: string | null = null;
-    // Suffixes are zero-padded so a plain sort of the names is chronological.
-    for (let n = 0; n < 10_000 && saved === null; n++) {
+    // Suffixes are zero-padded so a sort of the stems is chronological, and always above
+    // the highest one taken this second: a pruned name is never reused out of order.
+    let n = 0;
+    for (const name of listDir(sp.playbookHistory)) {
+      if (name === `${base}.md`) n = Math.max(n, 1);
+      const m = /^(\d{8}-\d{6})-(\d+)\.md$/.exec(name);
+      if (m?.[1] === base) n = Math.max(n, Number(m[2]) + 1);
+    }
+    for (; n < 100_000 && saved === null; n++) {
       const name = path.join(sp.playbookHistory, n === 0 ? `${base}.md` : `${base}-${String(n).padStart(4, '0')}.md`);
       if (createExclusive(name, cur.bytes)) saved = name;
     }
     const keep = playbookKeep(ctx);
     if (keep > 0) {
-      const names = listDir(sp.playbookHistory).filter((n) => !n.startsWith('.') && n.endsWith('.md')).sort();
+      // By stem: `<stamp>.md` came before `<stamp>-0001.md`, though "." sorts after "-".
+      const names = listDir(sp.playbookHistory)
+        .filter((n) => !n.startsWith('.') && n.endsWith('.md'))
+        .map((n) => n.slice(0, -3))
+        .sort()
+        .map((n) => `${n}.md`);
       for (const old of names.slice(0, Math.max(0, names.length - keep))) fs.rmSync(path.join(sp.playbookHistory, old), { force: true });
     }
     return saved;
