@@ -2,7 +2,11 @@
 // and a record left mid-beat by a dead pulse is adopted as an interruption, not re-run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { beatMachine, beatContextProblem, createActor } from '../dist/lib.mjs';
+import path from 'node:path';
+import fs from 'node:fs';
+import { spawn } from 'node:child_process';
+import { beatMachine, beatContextProblem, createActor, openBeat, advanceBeat, readBeat, paths as pathsLib } from '../dist/lib.mjs';
+import { tempDataDir } from './helpers.mjs';
 
 const at = (s) => `2026-01-01T00:00:${String(s).padStart(2, '0')}.000Z`;
 
@@ -95,4 +99,51 @@ test('beat context validator names the bad field', () => {
   assert.match(beatContextProblem({ ...good, failures: -1 }), /failures/);
   assert.match(beatContextProblem({ ...good, interrupted: { phase: 'napping', runId: null, pid: 1, at: 'x' } }), /interrupted/);
   assert.match(beatContextProblem([]), /not an object/);
+});
+
+test('beat record: persisted through the store; a pulse SIGKILLed mid-beat is adopted as interrupted by the next', async (t) => {
+  const dir = tempDataDir(t);
+  const ctx = { paths: pathsLib.resolvePaths({ LOOOP_DATA_DIR: dir }, '/'), env: {}, now: () => new Date(), warn: () => {}, bin: 'looop' };
+  // A real process walks the beat into `deciding`, says so, and is killed there.
+  const lib = new URL('../dist/lib.mjs', import.meta.url).href;
+  const script = `const l = await import(${JSON.stringify(lib)});
+    const ctx = { paths: l.paths.resolvePaths({ LOOOP_DATA_DIR: ${JSON.stringify(dir)} }, '/'), env: {}, now: () => new Date(), warn: () => {}, bin: 'looop' };
+    await l.openBeat(ctx, process.pid);
+    const at = new Date().toISOString();
+    await l.advanceBeat(ctx, { type: 'SENSE', at }, { type: 'SENSED', at, worldHash: 'h1' }, { type: 'DECIDE', at, runId: 'tick-killed' });
+    process.stdout.write('deciding\\n');
+    setInterval(() => {}, 1000);`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.after(() => { try { child.kill('SIGKILL'); } catch {} });
+  await new Promise((resolve, reject) => {
+    let seen = '';
+    child.stdout.on('data', (d) => { seen += d; if (seen.includes('deciding')) resolve(); });
+    child.on('exit', (code) => reject(new Error(`the beat process exited (${code}) before reaching deciding; printed ${JSON.stringify(seen)}`)));
+  });
+  const dead = child.pid;
+  child.kill('SIGKILL');
+  await new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', resolve)));
+
+  const left = readBeat(ctx);
+  assert.equal(left.kind, 'ok');
+  assert.equal(left.envelope.machine, 'beat@1');
+  assert.equal(left.envelope.state, 'deciding', 'the record shows what the dead pulse was doing');
+  assert.equal(left.envelope.context.runId, 'tick-killed');
+
+  const opened = await openBeat(ctx, process.pid);
+  assert.equal(opened.kind, 'ok');
+  assert.equal(opened.envelope.state, 'idle', 'never resumed mid-beat');
+  assert.deepEqual({ ...opened.envelope.context.interrupted, at: 'x' }, { phase: 'deciding', runId: 'tick-killed', pid: dead, at: 'x' });
+  assert.equal(opened.envelope.context.worldHash, 'h1');
+  const reported = await advanceBeat(ctx, { type: 'REPORTED', at: new Date().toISOString() });
+  assert.equal(reported.envelope.context.interrupted, null);
+  // Opening again over an idle record reports nothing.
+  const again = await openBeat(ctx, process.pid);
+  assert.equal(again.envelope.context.interrupted, null);
+
+  // A corrupt record is reported by name, never overwritten.
+  fs.writeFileSync(path.join(dir, 'beat.json'), '{ nope');
+  const bad = await openBeat(ctx, process.pid);
+  assert.equal(bad.kind, 'invalid');
+  assert.equal(fs.readFileSync(path.join(dir, 'beat.json'), 'utf8'), '{ nope');
 });

@@ -53,3 +53,4 @@ export { seedLayout, SETUP_ASK_ID } from './steering/seed.ts';
 export { executeSteering } from './steering/steer.ts';
 export { journalLine, eventRecord } from './steering/trail.ts';
 export { steeringPaths } from './steering/layout.ts';
+export { openBeat, advanceBeat, readBeat } from './pulse/beatRecord.ts';
