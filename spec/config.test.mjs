@@ -4,7 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { config, paths as pathsLib } from '../dist/lib.mjs';
+import * as lib from '../dist/lib.mjs';
+
+const { config, paths: pathsLib } = lib;
 import { tempDataDir } from './helpers.mjs';
 
 const pathsFor = (dir) => pathsLib.resolvePaths({ LOOOP_DATA_DIR: dir }, '/');
@@ -81,4 +83,37 @@ test('config: a symlink or a directory at config.json is refused, not followed o
   fs.unlinkSync(file);
   fs.mkdirSync(file);
   assert.throws(() => config.loadConfig(pathsFor(dir)), (e) => e.code === 'CONFIG' && /directory/.test(e.message));
+});
+
+test('runner label: the program after env assignments and a leading env [-flags]; "$VAR" labels as itself', () => {
+  const { runnerLabel: rl } = lib;
+  const cases = [
+    ['claude -p --verbose', 'claude'],
+    ['FOO=1 BAR=2 claude', 'claude'],
+    ['env FOO=1 claude', 'claude'],
+    ['env -i claude', 'claude'],
+    ['"$LOOOP_TICK_BIN" -p', '"$LOOOP_TICK_BIN"'],
+    ['RUST_LOG=debug env -i pi -p', 'pi'],
+    ['9X=1 cmd', '9X=1'],
+    ['_x9=whatever cmd -p', 'cmd'],
+  ];
+  for (const [cmd, label] of cases) assert.equal(rl.runnerLabel(cmd, 'w {{prompt_file}}'), label, cmd);
+  assert.equal(rl.runnerLabel('FOO=1', 'pi @{{prompt_file}}'), 'pi', 'only assignments: the worker command labels');
+  assert.equal(rl.runnerLabel('FOO=1', 'BAR=2'), 'runner');
+  assert.equal(rl.runnerLabel(config.DEFAULT_TICK_COMMAND, config.DEFAULT_WORKER_COMMAND), 'claude');
+});
+
+test('config: a trailing `| looop _ fmt` seam is dropped on load; other pipelines are kept', (t) => {
+  const { runnerLabel: rl } = lib;
+  assert.equal(rl.stripFormatterSeam('pi -p --mode json | "$LOOOP_BIN" _ fmt'), 'pi -p --mode json');
+  assert.equal(rl.stripFormatterSeam('claude -p | looop _fmt'), 'claude -p');
+  assert.equal(rl.stripFormatterSeam('claude -p | /usr/local/bin/looop _ fmt'), 'claude -p');
+  for (const keep of ['claude -p | jq .', 'claude -p | tee out.log', 'claude -p | grep looop_fmt', "claude -p | awk '/looop/ {print}' # _fmt", 'a || looop _ fmt']) {
+    assert.equal(rl.stripFormatterSeam(keep), keep);
+  }
+  assert.ok(!/_ fmt|_fmt/.test(config.DEFAULT_TICK_COMMAND + config.DEFAULT_WORKER_COMMAND));
+  const dir = tempDataDir(t);
+  fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ tick_command: 'pi -p | "$LOOOP_BIN" _ fmt' }));
+  assert.equal(config.loadConfig(pathsFor(dir)).tickCommand, 'pi -p');
+  assert.match(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'), /_ fmt/, 'the file itself is left as written');
 });

@@ -54,3 +54,4 @@ export { executeSteering } from './steering/steer.ts';
 export { journalLine, eventRecord } from './steering/trail.ts';
 export { steeringPaths } from './steering/layout.ts';
 export { openBeat, advanceBeat, readBeat } from './pulse/beatRecord.ts';
+export * as runnerLabel from './config/runnerLabel.ts';

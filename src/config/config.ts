@@ -7,6 +7,7 @@
 import { LooopError } from '../errors.ts';
 import type { Paths } from '../paths.ts';
 import { readDataFile } from '../store/dataFile.ts';
+import { stripFormatterSeam } from './runnerLabel.ts';
 
 /** No placeholder: the prompt goes on stdin (a long prompt would not fit one argv word). */
 export const DEFAULT_TICK_COMMAND = 'claude -p --output-format stream-json --verbose --dangerously-skip-permissions --model sonnet';
@@ -70,7 +71,7 @@ function command(file: string, o: Record<string, unknown>, key: string, legacy: 
     if (v === undefined || v === null) continue;
     if (typeof v !== 'string') throw configError(file, `has a ${typeof v} for "${k}" (expected a shell command string)`);
     if (v.trim() === '') throw configError(file, `has an empty "${k}"`);
-    return v;
+    return stripFormatterSeam(v);
   }
   return fallback;
 }
