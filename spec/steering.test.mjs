@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { executeSteering, paths as pathsLib } from '../dist/lib.mjs';
-import { looop, tempDataDir } from './helpers.mjs';
+import { exitWithin, looop, looopBg, tempDataDir } from './helpers.mjs';
 
 const JOURNAL_LINE = /^- \d{4}-\d\d-\d\d \d\d:\d\d (.*)$/;
 
@@ -148,4 +148,21 @@ test('goal / sensor / playbook alone list their subcommands', (t) => {
     const r = looop(dir, [group]);
     assert.match(r.stdout + r.stderr, new RegExp(`Usage: looop ${group} <${subs.replace('|', '\\|')}>`));
   }
+});
+
+test('8 racing archives of one goal: exactly one moves it, one archived copy, the rest say it is already archived', async (t) => {
+  const dir = tempDataDir(t);
+  ok(dir, ['goal', 'write', 'race', 'the body']);
+  const racers = Array.from({ length: 8 }, () => looopBg(t, dir, ['goal', 'archive', 'race']));
+  const results = await Promise.all(racers.map((p) => exitWithin(p, 20_000, 'a racing archive')));
+  const winners = racers.filter((_, i) => results[i].code === 0);
+  assert.equal(winners.length, 1, `winners: ${winners.map((w) => w.stdout).join(' | ')}`);
+  for (const [i, r] of racers.entries()) {
+    if (results[i].code === 0) continue;
+    assert.equal(results[i].code, 1);
+    assert.match(r.stderr, /^looop: goal race is already archived/, r.stderr);
+  }
+  assert.deepEqual(fs.readdirSync(path.join(dir, 'goals', 'archive')), ['race.md']);
+  assert.equal(fs.readFileSync(path.join(dir, 'goals', 'archive', 'race.md'), 'utf8'), 'the body\n');
+  assert.deepEqual(journal(dir), ['write-goal race', 'archive-goal race']);
 });

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Ctx } from '../context.ts';
 import { LooopError, hasErrno } from '../errors.ts';
 import { validateId } from '../ids.ts';
-import { createExclusive, ensureDir, fsyncDir, listDir, writeAtomic } from '../store/fsio.ts';
+import { createExclusive, ensureDir, fsyncDir, listDir, tempPathFor, writeAtomic } from '../store/fsio.ts';
 import { readDataFile } from '../store/dataFile.ts';
 import { goalFile, sensorFile, steeringPaths } from './layout.ts';
 
@@ -41,8 +41,9 @@ const MAX_ARCHIVE_SUFFIX = 10_000;
 
 /**
  * Moves goals/<id>.md into goals/archive/ under the first free name (<id>.md, <id>-1.md, …).
- * link(2) claims the name, so an archived goal is never overwritten; two racing archives
- * of one goal leave one copy, and the loser is told the goal is gone.
+ * The goal is first renamed to a temp inside archive/: of racing archives exactly one
+ * gets it. Then link(2) claims a free name, so an archived goal is never overwritten.
+ * A crash between the two leaves the text in that dot-temp (`.<id>.md.<pid>….tmp`).
  */
 export function archiveGoal(ctx: Ctx, id: string): string {
   validateId('goal id', id);
@@ -52,27 +53,41 @@ export function archiveGoal(ctx: Ctx, id: string): string {
   if (st.kind === 'absent') throw goalMissing(ctx, id);
   if (st.kind === 'refused') throw new LooopError('BAD_FILE', `${from} ${st.problem}`, { hint: 'move it aside or remove it by hand, then retry' });
   ensureDir(sp.goalsArchive);
-  for (let n = 0; n < MAX_ARCHIVE_SUFFIX; n++) {
-    const to = path.join(sp.goalsArchive, n === 0 ? `${id}.md` : `${id}-${n}.md`);
-    try {
-      fs.linkSync(from, to);
-    } catch (e) {
-      if (hasErrno(e, 'EEXIST')) continue;
-      if (hasErrno(e, 'ENOENT')) throw goalMissing(ctx, id);
-      throw e;
-    }
-    try {
-      fs.unlinkSync(from);
-    } catch (e) {
-      fs.rmSync(to, { force: true });
-      if (hasErrno(e, 'ENOENT')) throw goalMissing(ctx, id);
-      throw e;
-    }
-    fsyncDir(sp.goalsArchive);
-    fsyncDir(sp.goals);
-    return to;
+  const held = tempPathFor(path.join(sp.goalsArchive, `${id}.md`));
+  try {
+    fs.renameSync(from, held);
+  } catch (e) {
+    if (hasErrno(e, 'ENOENT')) throw goalMissing(ctx, id);
+    throw e;
   }
-  throw new LooopError('CONFLICT', `goals/archive/ already holds ${id}.md through ${id}-${MAX_ARCHIVE_SUFFIX - 1}.md`, { hint: 'clear out goals/archive/, then retry' });
+  fsyncDir(sp.goals);
+  let placed = false;
+  try {
+    for (let n = 0; n < MAX_ARCHIVE_SUFFIX; n++) {
+      const to = path.join(sp.goalsArchive, n === 0 ? `${id}.md` : `${id}-${n}.md`);
+      try {
+        fs.linkSync(held, to);
+      } catch (e) {
+        if (hasErrno(e, 'EEXIST')) continue;
+        throw e;
+      }
+      placed = true;
+      fsyncDir(sp.goalsArchive);
+      return to;
+    }
+    throw new LooopError('CONFLICT', `goals/archive/ already holds ${id}.md through ${id}-${MAX_ARCHIVE_SUFFIX - 1}.md`, { hint: 'clear out goals/archive/, then retry' });
+  } finally {
+    if (!placed) {
+      // Put the goal back (never over one written meanwhile) rather than lose it in a temp.
+      try {
+        fs.linkSync(held, from);
+        placed = true;
+      } catch {
+        ctx.warn(`archive:${held}`, `goal ${id} could not be archived or put back; its text is in ${held}`);
+      }
+    }
+    if (placed) fs.rmSync(held, { force: true });
+  }
 }
 
 function goalMissing(ctx: Ctx, id: string): LooopError {
