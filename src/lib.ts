@@ -59,3 +59,15 @@ export { sysSessions, sysClaims, sysGoals, sysAsks, SYSTEM_SENSORS } from './sen
 export { worldView, snapshotSignal } from './world/view.ts';
 export { contentHash, canonicalJson, wakeSignal } from './world/hash.ts';
 export { diffWorld, renderChanges, parseWorldItems, clip } from './world/diff.ts';
+// The pulse's beat machine, config and steering writes (issue 7, slice 1).
+export { beatMachine } from '../machines/beat.ts';
+export { beatContextProblem } from '../machines/beatTypes.ts';
+export { BEAT_ENTITY } from './pulse/beatEntity.ts';
+export { BEAT_KIND, beatFile } from './pulse/beatKind.ts';
+export * as config from './config/config.ts';
+export { seedLayout, SETUP_ASK_ID } from './steering/seed.ts';
+export { executeSteering } from './steering/steer.ts';
+export { journalLine, eventRecord } from './steering/trail.ts';
+export { steeringPaths } from './steering/layout.ts';
+export { openBeat, advanceBeat, readBeat } from './pulse/beatRecord.ts';
+export * as runnerLabel from './config/runnerLabel.ts';

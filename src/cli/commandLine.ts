@@ -42,8 +42,13 @@ export type CommandLine =
   | { readonly kind: 'run'; readonly verb: Command; readonly positionals: readonly string[]; readonly options: Options };
 
 /** Verbs with subcommands; `worker start` etc. are declared to cac as one name. */
-export const GROUPS: Readonly<Record<string, readonly string[]>> = { worker: ['start', 'kill', 'list'] };
-const SUB_ALIASES: Readonly<Record<string, string>> = { ls: 'list' };
+export const GROUPS: Readonly<Record<string, readonly string[]>> = {
+  worker: ['start', 'kill', 'list'],
+  goal: ['write', 'archive'],
+  sensor: ['write'],
+  playbook: ['write'],
+};
+const SUB_ALIASES: Readonly<Record<string, string>> = { ls: 'list', w: 'write' };
 const ALIASES: Readonly<Record<string, string>> = { w: 'worker', ss: 'screenshot' };
 const HELP_FLAGS = ['-h', '--help'];
 

@@ -6,6 +6,9 @@ import { VERSION } from './manual.ts';
 
 const GROUP_SENTENCES: Readonly<Record<string, string>> = {
   worker: 'Start, end and list workers: agents running in detached PTY sessions.',
+  goal: 'Write and archive goals: the outcomes the pulse works toward (goals/<id>.md).',
+  sensor: 'Write sensors: scripts the pulse runs each beat to watch the world (sensors/<name>.sh).',
+  playbook: 'Rewrite the PLAYBOOK: the standing policy the pulse decides by.',
 };
 
 function sentence(description: string): string {

@@ -37,6 +37,12 @@ WORKERS
   log <id> [--tail N] [--follow] [--raw]   text (escapes stripped) unless --raw
   claim <name> [--session ID] / unclaim <name> [--session ID]
 
+STEERING (the policy the pulse decides by; each move adds a journal.md line)
+  goal write <id> [body…|-] [--journal T]    goals/<id>.md (- or nothing reads stdin)
+  goal archive <id> [--journal T]            into goals/archive/, never overwriting
+  sensor write <name> [script…|-] [--journal T]   sensors/<name>.sh, executable
+  playbook write [body…|-] [--journal T]     PLAYBOOK.md; the old one kept in playbook.d/
+
 ANSWER FILES (for humans and editors)
   answers/<ask-id>.txt or .md   the whole file is the answer; it counts once it is
                                 non-blank and unchanged for 200 ms (LOOOP_ANSWER_SETTLE_MS)

@@ -6,12 +6,14 @@ import { VERSION } from './manual.ts';
 import { registerMailbox } from './verbs/mailbox.ts';
 import { registerSessions } from './verbs/sessions.ts';
 import { registerClaims } from './verbs/claims.ts';
+import { registerSteering } from './verbs/steering.ts';
 
 export function buildProgram(): CAC {
   const cli = cac('looop');
   registerMailbox(cli);
   registerSessions(cli);
   registerClaims(cli);
+  registerSteering(cli);
   cli.command('version', 'Print the version').action(() => {
     out(`looop ${VERSION}`);
     return 0;
