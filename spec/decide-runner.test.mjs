@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { tempDataDir } from './helpers.mjs';
+import { tempDataDir, waitFor } from './helpers.mjs';
 import { decideRunner, processIdentity } from '../dist/lib.mjs';
 
 function setup(t, prompt = 'the prompt\n=== NOW ===\n') {
@@ -18,15 +18,12 @@ function setup(t, prompt = 'the prompt\n=== NOW ===\n') {
   return { dir, promptFile };
 }
 
-/** Waits until the group has no live member (SIGKILL'd members take a moment to leave /proc). */
+/** Waits until the group has no live member (SIGKILL'd members take a moment to leave /proc; no event says so). */
 async function groupGone(pgid) {
-  const deadline = Date.now() + 10_000;
-  let members = processIdentity.liveGroupMembers(pgid);
-  while (members.length > 0 && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 20));
-    members = processIdentity.liveGroupMembers(pgid);
-  }
-  assert.deepEqual(members, [], `expected runner group ${pgid} to be empty within 10 s; live members: ${members.join(', ')}`);
+  await waitFor(() => processIdentity.liveGroupMembers(pgid).length === 0, {
+    what: `runner group ${pgid} to be empty`,
+    describe: () => `live members: ${processIdentity.liveGroupMembers(pgid).join(', ')}`,
+  });
 }
 
 function run(spec) {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { exitWithin, looopBg, readJson, tempDataDir, waitForFile } from './helpers.mjs';
+import { exitWithin, looopBg, readJson, tempDataDir, waitFor, waitForFile } from './helpers.mjs';
 
 async function pendingAsk(t, dir, env = {}) {
   const ask = looopBg(t, dir, ['ask', 'w', '--prompt', 'q'], { env });
@@ -110,17 +110,9 @@ test('a plain-text answer is not delivered while its writer still holds it open'
   t.after(() => writer.exitCode === null && writer.kill('SIGKILL'));
   await new Promise((resolve) => writer.stdout.once('data', resolve));
   // The first half has settled: the asker must see the writer and hold off, saying so once.
-  await new Promise((resolve, reject) => {
-    const deadline = setTimeout(() => reject(new Error(`expected the ask to wait for the writer; stdout=${JSON.stringify(ask.stdout)} stderr=${JSON.stringify(ask.stderr)}`)), 15_000);
-    const check = () => {
-      if (/answers\/w-1\.txt is still open for writing/.test(ask.stderr) || ask.exited !== null) {
-        clearTimeout(deadline);
-        resolve();
-      }
-    };
-    ask.child.stderr.on('data', check);
-    ask.exit.then(check);
-    check();
+  await waitFor(() => /answers\/w-1\.txt is still open for writing/.test(ask.stderr) || ask.exited !== null, {
+    what: 'the ask to wait for the writer',
+    describe: () => `stdout=${JSON.stringify(ask.stdout)} stderr=${JSON.stringify(ask.stderr)}`,
   });
   assert.equal(ask.stdout, '', 'half an answer was delivered');
   assert.match(ask.stderr, new RegExp(`pid ${writer.pid}`));

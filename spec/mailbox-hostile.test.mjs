@@ -92,17 +92,9 @@ test('an answer file that is a symlink is refused, never followed, and a real an
   const ask = looopBg(t, dir, ['ask', 'w', '--prompt', 'q'], { env: { LOOOP_ANSWER_SETTLE_MS: '0' } });
   await waitForFile(path.join(dir, 'asks', 'w-1.json'));
   fs.symlinkSync(secret, path.join(dir, 'answers', 'w-1.txt'));
-  await new Promise((resolve, reject) => {
-    const deadline = setTimeout(() => reject(new Error(`no refusal of the symlinked answer; stdout=${ask.stdout} stderr=${ask.stderr}`)), 10_000);
-    const check = () => {
-      if (/answers\/w-1\.txt is a symbolic link/.test(ask.stderr) || ask.exited !== null) {
-        clearTimeout(deadline);
-        resolve();
-      }
-    };
-    ask.child.stderr.on('data', check);
-    ask.exit.then(check);
-    check();
+  await waitFor(() => /answers\/w-1\.txt is a symbolic link/.test(ask.stderr) || ask.exited !== null, {
+    what: 'the refusal of the symlinked answer',
+    describe: () => `stdout=${JSON.stringify(ask.stdout)} stderr=${JSON.stringify(ask.stderr)}`,
   });
   assert.equal(ask.stdout, '', 'the symlink target is never printed');
   assert.equal(ask.exited, null, 'the ask keeps waiting for a real answer');

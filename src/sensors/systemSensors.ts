@@ -5,13 +5,11 @@
 import path from 'node:path';
 import type { Ctx } from '../context.ts';
 import { unixSeconds } from '../context.ts';
-import { fs } from '../nodeFs.ts';
 import { PULSE_ID } from '../ids.ts';
-import { listFleet, type SessionInfo } from '../sessions/fleet.ts';
-import { sessionFiles } from '../sessions/sessionKind.ts';
+import { listFleet } from '../sessions/fleet.ts';
 import { listClaims } from '../claims/claimRecords.ts';
 import type { AskSurvey } from '../mailbox/askSurvey.ts';
-import { endedHealth, type Health } from '../workers/health.ts';
+import { workerJudge, type Health } from '../workers/health.ts';
 import { readDataFile } from '../store/dataFile.ts';
 import { goalNames } from '../world/view.ts';
 
@@ -23,61 +21,21 @@ export interface Reading {
   readonly detail?: unknown;
 }
 
-const DEFAULT_STUCK_SECS = 900;
-
-function stuckSecs(ctx: Ctx): number {
-  const raw = ctx.env.LOOOP_WORKER_STUCK_SECS?.trim();
-  return raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : DEFAULT_STUCK_SECS;
-}
-
-function secsSince(ms: number, nowMs: number): number {
-  return Math.max(0, Math.floor((nowMs - ms) / 1000));
-}
-
 export function sysSessions(ctx: Ctx, asks: AskSurvey): Reading {
-  const nowMs = ctx.now().getTime();
-  const oldestAsk = new Map<string, number>();
-  for (const a of asks.pending) {
-    const prev = oldestAsk.get(a.context.worker);
-    if (prev === undefined || a.context.ts < prev) oldestAsk.set(a.context.worker, a.context.ts);
-  }
-  const stuck = stuckSecs(ctx);
+  const judge = workerJudge(ctx, asks.pending);
   const workers = listFleet(ctx).filter((s) => s.id !== PULSE_ID);
   const signal: { id: string; state: string; exit_code: number | null; health: Health; verify?: 'pass' | 'fail' }[] = [];
   const detail: Record<string, { idle_s?: number; uptime_s?: number; ask_age_s?: number }> = {};
   for (const s of workers) {
-    const mtime = fs.statSync(sessionFiles(ctx.paths, s.id).output, { throwIfNoEntry: false })?.mtimeMs;
-    const idle = mtime === undefined ? null : secsSince(mtime, nowMs);
-    const ask = s.alive ? oldestAsk.get(s.id) : undefined;
-    const verify = verdict(ctx, s.id);
-    signal.push({ id: s.id, state: s.state, exit_code: s.exitCode, health: healthOf(s, ask !== undefined, idle, stuck), ...(verify === null ? {} : { verify }) });
-    const started = s.startedAt === null ? NaN : Date.parse(s.startedAt);
+    const f = judge(s);
+    signal.push({ id: s.id, state: s.state, exit_code: s.exitCode, health: f.health, ...(f.verify === null ? {} : { verify: f.verify }) });
     detail[s.id] = {
-      ...(idle === null ? {} : { idle_s: idle }),
-      ...(Number.isNaN(started) ? {} : { uptime_s: secsSince(started, nowMs) }),
-      ...(ask === undefined ? {} : { ask_age_s: Math.max(0, unixSeconds(ctx.now()) - ask) }),
+      ...(f.idle_s === null ? {} : { idle_s: f.idle_s }),
+      ...(f.uptime_s === null ? {} : { uptime_s: f.uptime_s }),
+      ...(f.ask_age_s === null ? {} : { ask_age_s: f.ask_age_s }),
     };
   }
   return { signal, detail: { count: workers.length, workers: detail } };
-}
-
-/** A worker's post-condition verdict (`verify/<id>.json`): part of the signal, so a verdict wakes the loop once. */
-function verdict(ctx: Ctx, id: string): 'pass' | 'fail' | null {
-  const r = readDataFile(path.join(ctx.paths.dataDir, 'verify', `${id}.json`));
-  if (r.kind === 'absent') return null;
-  if (r.kind !== 'ok') return 'fail';
-  try {
-    return (JSON.parse(r.bytes.toString('utf8')) as { ok?: unknown }).ok === true ? 'pass' : 'fail';
-  } catch {
-    return 'fail';
-  }
-}
-
-/** Dead wins; a pending ask means waiting on a human; silence past the threshold is stuck; unknown idleness is busy. */
-function healthOf(s: SessionInfo, asking: boolean, idle: number | null, stuck: number): Health {
-  if (!s.alive) return endedHealth(s);
-  if (asking) return 'waiting-ask';
-  return idle !== null && idle >= stuck ? 'stuck' : 'busy';
 }
 
 /** Held leases, by name. The reaper runs before sensing, so every one is held by a live session. */
