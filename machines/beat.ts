@@ -25,10 +25,10 @@ export const beatMachine = setup({
     decided: assign({
       lastDecision: ({ event, context }) =>
         event.type === 'DECIDED' && context.runId !== null ? { runId: context.runId, action: event.action, summary: event.summary, at: event.at } : context.lastDecision,
-      failures: 0,
-      lastOutcome: null,
     }),
-    committed: assign({ runId: null }),
+    // Only a move that was carried out clears the failure count: a decision whose
+    // execution fails is still a failed beat.
+    committed: assign({ runId: null, failures: 0, lastOutcome: null }),
     failed: assign({
       failures: ({ context }) => context.failures + 1,
       lastOutcome: ({ event }) => (event.type === 'FAIL' ? `failed: ${event.reason}` : null),

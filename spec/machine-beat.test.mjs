@@ -62,6 +62,14 @@ test('beat machine: an unchanged world skips back to idle; failures count up and
   a.send({ type: 'SENSE', at: at(6) });
   a.send({ type: 'DECIDE', at: at(7), runId: 'tick-ok' });
   a.send({ type: 'DECIDED', at: at(8), action: 'noop', summary: 'noop · steady' });
+  assert.equal(a.getSnapshot().context.failures, 2, 'a parsed decision is not yet a carried-out move');
+  a.send({ type: 'FAIL', at: at(9), reason: 'execution failed' });
+  assert.equal(a.getSnapshot().context.failures, 3, 'a decision whose execution fails counts as a failure');
+  a.send({ type: 'SENSE', at: at(10) });
+  a.send({ type: 'DECIDE', at: at(11), runId: 'tick-ok2' });
+  a.send({ type: 'DECIDED', at: at(12), action: 'noop', summary: 'noop · steady' });
+  a = roundTrip(a);
+  a.send({ type: 'COMMITTED', at: at(13) });
   assert.equal(a.getSnapshot().context.failures, 0);
   assert.equal(a.getSnapshot().context.lastOutcome, null);
 });

@@ -22,7 +22,11 @@ export type ErrorCode =
   | 'SESSION_FAILED'
   | 'HOST_UNRESPONSIVE'
   | 'CONFIG'
-  | 'FLEET_UNREADABLE';
+  | 'FLEET_UNREADABLE'
+  | 'NOT_INITIALIZED'
+  | 'PULSE_EXITED'
+  | 'PULSE_NOT_SEEN'
+  | 'PREFLIGHT';
 
 // Each command is its own bundle, so `instanceof` would see several copies of this
 // class; a registered symbol brand identifies our errors across all of them.

@@ -22,6 +22,20 @@ function readHolder(paths: Paths): { holder: ProcessIdentity | null; bytes: Buff
   return { holder: null, bytes };
 }
 
+/** The live pulse holding the lock, for messages that name it; null when none does. */
+export function pulseHolder(paths: Paths): { pid: number; since: string | null; identity: ProcessIdentity } | null {
+  const { holder, bytes } = readHolder(paths);
+  if (holder === null || bytes === null || !isAlive(holder, paths)) return null;
+  let since: string | null = null;
+  try {
+    const o: unknown = JSON.parse(bytes.toString('utf8'));
+    if (typeof o === 'object' && o !== null && typeof (o as { since?: unknown }).since === 'string') since = (o as { since: string }).since;
+  } catch {
+    // readHolder parsed it a moment ago; a swap in between leaves `since` unknown
+  }
+  return { pid: holder.pid, since, identity: holder };
+}
+
 export function pulseAlive(paths: Paths): boolean {
   const { holder } = readHolder(paths);
   return holder !== null && isAlive(holder, paths);

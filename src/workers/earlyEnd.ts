@@ -58,6 +58,12 @@ export async function watchEarlyEnd(ctx: Ctx, id: string, started: Envelope<Sess
     const left = windowMs - (ctx.now().getTime() - (Number.isNaN(since) ? ctx.now().getTime() : since));
     if (left > 0) await waitForDirChange(files.dir, left, { name: 'session.json', until: () => ended(ctx, id) !== null });
   }
+  return sessionEnd(ctx, id);
+}
+
+/** How session `id` ended and the last lines of its screen; null while it runs. */
+export async function sessionEnd(ctx: Ctx, id: string): Promise<EarlyEnd | null> {
+  const files = sessionFiles(ctx.paths, id);
   const end = ended(ctx, id);
   if (end === null) return null;
   const { info, envelope } = end;

@@ -1,0 +1,214 @@
+// The second half of a beat (reference §8.3 steps 15–25): build the prompt, run the
+// decider, consume its one decision, carry it out, then commit — or record the
+// failure that the backoff and the next prompt will see. Only a move that was carried
+// out commits the world hash, so every failure is retried (subject to the backoff).
+import path from 'node:path';
+import type { Ctx } from '../context.ts';
+import { executeDecision } from '../actions/execute.ts';
+import { readLastShell } from '../actions/lastShell.ts';
+import { loadConfig, type LooopConfig } from '../config/config.ts';
+import { runnerLabel } from '../config/runnerLabel.ts';
+import { DECISION_FILE, readDecision } from '../decide/decision.ts';
+import { buildPrompt } from '../decide/prompt.ts';
+import { runDecider, type SpawnFn } from '../decide/runner.ts';
+import { openDecideTee } from '../decide/tee.ts';
+import { LooopError } from '../errors.ts';
+import { clearBackoff, recordBackoff } from '../guards/backoff.ts';
+import { recordDecide } from '../guards/decideLedger.ts';
+import { flappingSensors } from '../guards/flap.ts';
+import { tickTimeoutMs } from '../guards/knobs.ts';
+import { clearLastFailure, readLastFailure, writeLastFailure } from '../guards/lastFailure.ts';
+import { readLastWorld, writeLastHash, writeLastWorld } from '../guards/lastHash.ts';
+import { clearNoop, recordNoop } from '../guards/noopTtl.ts';
+import { allocateRun, pruneRuns } from '../guards/runs.ts';
+import type { PulseLog } from '../log/pulseLog.ts';
+import { emitEvent } from '../steering/trail.ts';
+import { readDataFile } from '../store/dataFile.ts';
+import { removeIfExists, writeAtomic } from '../store/fsio.ts';
+import type { WorldView } from '../world/view.ts';
+import { advanceBeat } from './beatRecord.ts';
+import { gatherPromptInput } from './promptInput.ts';
+
+export interface DecideDeps {
+  readonly ctx: Ctx;
+  readonly log: PulseLog;
+  readonly env: NodeJS.ProcessEnv;
+  readonly json: boolean;
+  readonly spawn?: SpawnFn;
+}
+
+/** What the loop needs from a beat. */
+export interface BeatResult {
+  /** A move other than noop was carried out. */
+  readonly acted: boolean;
+  /** The decider's (or run_shell's) request for the next beat, in seconds. */
+  readonly nextIntervalS: number | null;
+  /** The runner was launched (whatever came of it): a due nudge is now spent. */
+  readonly decidedOrFailed: boolean;
+}
+
+export const IDLE: BeatResult = { acted: false, nextIntervalS: null, decidedOrFailed: false };
+
+const at = (ctx: Ctx) => ctx.now().toISOString();
+const secsSince = (ctx: Ctx, startMs: number) => Math.max(0, Math.round((ctx.now().getTime() - startMs) / 100) / 10);
+
+async function idle(ctx: Ctx, reason: string): Promise<BeatResult> {
+  await advanceBeat(ctx, { type: 'SKIP', at: at(ctx), reason });
+  return IDLE;
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+type Failure = { readonly code: 'tick.failed' | 'tick.no_decision'; readonly error: string; readonly logMsg: string };
+
+async function fail(deps: DecideDeps, world: WorldView, runId: string, runDir: string, startMs: number, f: Failure): Promise<BeatResult> {
+  const { ctx, log } = deps;
+  const nowMs = ctx.now().getTime();
+  const fails = recordBackoff(ctx, world.policyHash, nowMs);
+  const secs = secsSince(ctx, startMs);
+  try {
+    writeLastFailure(ctx, { runId, code: f.code, error: f.error, fails, nowMs });
+  } catch (e) {
+    log.warn('tick.guard_degraded', `could not record the failure for the next prompt: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  const replay = path.relative(ctx.paths.dataDir, runDir);
+  const fields = { secs, run_id: runId, fails, error: oneLine(f.error), replay };
+  if (f.code === 'tick.no_decision') log.warn(f.code, `${f.logMsg} after ${secs}s (no move, fail #${fails}) · replay: ${replay}`, fields);
+  else log.error(f.code, `${f.logMsg} after ${secs}s (fail #${fails}): ${oneLine(f.error)} · replay: ${replay}`, fields);
+  emitEvent(ctx, 'tick_failed', { run_id: runId, fails });
+  await advanceBeat(ctx, { type: 'FAIL', at: at(ctx), reason: oneLine(f.error).slice(0, 200) });
+  pruneRunsQuietly(deps);
+  return { acted: false, nextIntervalS: null, decidedOrFailed: true };
+}
+
+function loadConfigOrNull(deps: DecideDeps): LooopConfig | null {
+  try {
+    return loadConfig(deps.ctx.paths);
+  } catch (e) {
+    if (!(e instanceof LooopError)) throw e;
+    deps.log.error('tick.error', `${e.message} — ${e.hint ?? 'fix it'}; no AI call this beat`);
+    return null;
+  }
+}
+
+/** Steps 15–25: the beat has passed its gates. */
+export async function decideAndCommit(deps: DecideDeps, world: WorldView): Promise<BeatResult> {
+  const { ctx, log } = deps;
+  const config = loadConfigOrNull(deps);
+  if (config === null) return idle(ctx, 'config unreadable');
+  const label = runnerLabel(config.tickCommand, config.workerCommand);
+
+  let run: { runId: string; dir: string };
+  let promptFile: string;
+  try {
+    run = allocateRun(ctx, ctx.now());
+    promptFile = path.join(run.dir, 'prompt.md');
+    const built = buildPrompt(
+      await gatherPromptInput(ctx, {
+        items: world.items,
+        baseline: readLastWorld(ctx),
+        lastShell: readLastShell(ctx),
+        flapping: flappingSensors(ctx),
+        lastFailure: readLastFailure(ctx, ctx.now().getTime()),
+      }),
+    );
+    const omitted = built.omitted.goals + built.omitted.readings + built.omitted.asks;
+    if (omitted > 0) log.warn('tick.prompt_oversize', `the decide prompt went over LOOOP_PROMPT_MAX_BYTES: ${omitted} item(s) left out`, { omitted });
+    writeAtomic(promptFile, built.text);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === undefined && !(e instanceof LooopError)) throw e;
+    log.error('tick.error', `could not write the decide prompt: ${code ?? (e as Error).message} — no AI call this beat`);
+    return idle(ctx, 'prompt not written');
+  }
+  const { runId, dir: runDir } = run;
+
+  const startMs = ctx.now().getTime();
+  await advanceBeat(ctx, { type: 'DECIDE', at: at(ctx), runId });
+  if (deps.json) log.step('tick.start', `${label} is deciding the one move`, { runner: label, run_id: runId });
+  emitEvent(ctx, 'decide_start', { runner: label, run_id: runId });
+  recordDecide(ctx, startMs);
+
+  const decisionFile = path.join(ctx.paths.dataDir, DECISION_FILE);
+  if (readDataFile(decisionFile, 0).kind !== 'absent') {
+    removeIfExists(decisionFile);
+    log.warn('tick.stale_decision', 'removed a stale .decision.json a failed beat left behind, before deciding');
+  }
+
+  const tee = openDecideTee({ runDir, dataDir: ctx.paths.dataDir, log });
+  const ran = await runDecider({
+    tickCommand: config.tickCommand,
+    promptFile,
+    dataDir: ctx.paths.dataDir,
+    deadlineMs: tickTimeoutMs(ctx),
+    env: deps.env,
+    onLine: (line) => tee.line(line),
+    ...(deps.spawn === undefined ? {} : { spawn: deps.spawn }),
+  });
+  tee.close();
+  if (ran.kind !== 'ok') {
+    return fail(deps, world, runId, runDir, startMs, { code: 'tick.failed', error: `the runner command failed before producing a decision: ${ran.cause}`, logMsg: 'tick failed' });
+  }
+
+  const read = readDecision(decisionFile);
+  if (read.kind !== 'unreadable') {
+    try {
+      removeIfExists(decisionFile); // one-shot, win or lose
+    } catch {
+      // a directory or a foreign file: the stale check of the next beat reports it again
+    }
+  }
+  if (read.kind === 'missing') {
+    return fail(deps, world, runId, runDir, startMs, {
+      code: 'tick.no_decision',
+      error: 'the runner ran but wrote no .decision.json (it must write exactly one JSON action object to .decision.json, then stop)',
+      logMsg: 'the runner wrote no .decision.json',
+    });
+  }
+  if (read.kind !== 'ok') return fail(deps, world, runId, runDir, startMs, { code: 'tick.failed', error: read.message, logMsg: 'decision failed' });
+
+  const decision = read.decision;
+  await advanceBeat(ctx, { type: 'DECIDED', at: at(ctx), action: decision.action.action, summary: oneLine(decision.journal).slice(0, 200) || decision.action.action });
+  const outcome = await executeDecision(ctx, decision, { source: 'pulse', runId });
+  if (outcome.kind === 'failed') {
+    return fail(deps, world, runId, runDir, startMs, { code: 'tick.failed', error: outcome.error.message, logMsg: 'decision failed' });
+  }
+
+  const degraded = (what: string, e: unknown) => log.warn('tick.guard_degraded', `could not ${what}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  const nowMs = ctx.now().getTime();
+  try {
+    writeLastHash(ctx, world.hash);
+  } catch (e) {
+    degraded('record the decided world hash (.last-tick-hash)', e);
+  }
+  try {
+    writeLastWorld(ctx, world.items);
+  } catch (e) {
+    degraded('record the decided world (.last-world.json)', e);
+  }
+  try {
+    clearBackoff(ctx);
+    clearLastFailure(ctx);
+    if (outcome.word === 'noop') recordNoop(ctx, world.hash, nowMs);
+    else clearNoop(ctx);
+  } catch (e) {
+    degraded('update the guard files', e);
+  }
+  const secs = secsSince(ctx, startMs);
+  const journal = oneLine(outcome.journal);
+  log.ok('tick.decided', `${outcome.word} · ${journal} · ${secs}s`, { action: outcome.word, summary: outcome.summary, journal, secs, run_id: runId });
+  emitEvent(ctx, 'decided', { run_id: runId, action: outcome.word, journal });
+  await advanceBeat(ctx, { type: 'COMMITTED', at: at(ctx) });
+  pruneRunsQuietly(deps);
+  return { acted: outcome.word !== 'noop', nextIntervalS: decision.nextIntervalS ?? outcome.nextIntervalS, decidedOrFailed: true };
+}
+
+export function pruneRunsQuietly(deps: DecideDeps): void {
+  try {
+    pruneRuns(deps.ctx);
+  } catch (e) {
+    deps.log.warn('tick.guard_degraded', `could not prune runs/: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}

@@ -1,0 +1,76 @@
+// The first half of a beat: housekeeping the session engine leaves to the pulse, the
+// sensors, and the world they add up to. Nothing here decides; nothing here fails the
+// beat — a broken sensor or an unwritable data dir becomes a reading and a log line.
+import type { Ctx } from '../context.ts';
+import { reapStaleClaims } from '../claims/reaper.ts';
+import { reportWalCorpses } from '../actions/wal.ts';
+import { pruneSessions } from '../sessions/reap.ts';
+import { senseAll, senseLimitsFromEnv, outcomeProblem } from '../sensors/sense.ts';
+import type { SensorSpawner } from '../sensors/spawner.ts';
+import { seedLayout } from '../steering/seed.ts';
+import { sweepDeadTemps } from '../store/fsio.ts';
+import { worldView, type WorldView } from '../world/view.ts';
+import type { PulseLog } from '../log/pulseLog.ts';
+
+export interface SenseDeps {
+  readonly ctx: Ctx;
+  readonly log: PulseLog;
+  /** Where user sensors run: the directory `looop up` was started from. */
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly sessionTtlS: number;
+  readonly spawner?: SensorSpawner;
+}
+
+const secs = (ms: number) => Math.round(ms / 100) / 10;
+
+function guarded(deps: SenseDeps, what: string, step: () => void): void {
+  try {
+    step();
+  } catch (e) {
+    deps.log.warn('tick.sense_degraded', `${what}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} — the beat goes on`);
+  }
+}
+
+async function guardedAsync(deps: SenseDeps, what: string, step: () => Promise<void>): Promise<void> {
+  try {
+    await step();
+  } catch (e) {
+    deps.log.warn('tick.sense_degraded', `${what}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} — the beat goes on`);
+  }
+}
+
+/** Housekeeping, then every sensor, then the world hash over what they published. */
+export async function senseWorld(deps: SenseDeps): Promise<WorldView> {
+  const { ctx, log } = deps;
+  guarded(deps, 'could not seed the data layout', () => void seedLayout(ctx));
+  await guardedAsync(deps, 'could not prune dead sessions', async () => {
+    for (const id of await pruneSessions(ctx, deps.sessionTtlS)) log.info('session.pruned', `pruned dead session ${id}`, { session: id });
+  });
+  await guardedAsync(deps, 'could not reap stale claims', async () => {
+    const r = await reapStaleClaims(ctx);
+    for (const c of r.reaped) log.info('claim.reaped', `released claim ${c.name}: its holder ${c.session} is gone`, { claim: c.name, session: c.session });
+  });
+  guarded(deps, 'could not sweep temp files', () => void sweepDeadTemps(ctx.paths.dataDir));
+  guarded(deps, 'could not read the intent records', () => {
+    for (const c of reportWalCorpses(ctx)) {
+      log.warn('tick.interrupted', `a previous beat died in the middle of '${c.action}' before committing — NOT retried; check it did not half-run (fp ${c.fingerprint})`, { action: c.action, fingerprint: c.fingerprint });
+    }
+  });
+
+  const started = Date.now();
+  const report = await senseAll(ctx, { ...senseLimitsFromEnv(ctx), cwd: deps.cwd, env: deps.env, ...(deps.spawner === undefined ? {} : { spawner: deps.spawner }) });
+  const took = secs(Date.now() - started);
+  for (const o of report.outcomes) {
+    const problem = outcomeProblem(o);
+    if (problem !== null) log.error('sense.fail', problem, { sensor: o.name });
+    else if (o.kind === 'ok') log.debug?.('sense.ok', `${o.name} (${o.secs}s)`, { sensor: o.name, secs: o.secs });
+  }
+  const fields = { ok: report.ok, total: report.total, skipped: report.skipped, failed: report.failed.join(','), secs: took };
+  if (report.failed.length === 0) {
+    log.info('sense', `${report.ok} sensors ok (${took}s)${report.skipped > 0 ? ` · ${report.skipped} fresh (cadence)` : ''}`, fields);
+  } else {
+    log.error('sense', `${report.ok}/${report.total} sensors ok · failed: ${report.failed.join(', ')}`, fields);
+  }
+  return worldView(ctx.paths.dataDir);
+}
