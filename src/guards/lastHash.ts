@@ -28,8 +28,9 @@ export function readLastHash(ctx: GuardCtx): LastHash {
   const r = readDataFile(file, HASH_MAX_BYTES);
   if (r.kind === 'absent') return { kind: 'ok', hash: '', problem: null };
   if (r.kind === 'refused') return { kind: 'unreadable', problem: `${file} ${r.problem} — idling beats out instead of deciding blind; remove it to let the pulse decide again` };
-  const hash = (utf8Text(r.bytes) ?? '').trim();
-  if (hash === '' || HASH.test(hash)) return { kind: 'ok', hash, problem: null };
+  const text = utf8Text(r.bytes);
+  const hash = text?.trim() ?? null;
+  if (hash !== null && (hash === '' || HASH.test(hash))) return { kind: 'ok', hash, problem: null };
   return { kind: 'ok', hash: '', problem: `${file} does not hold a world hash — treated as none (the next decide rewrites it)` };
 }
 
