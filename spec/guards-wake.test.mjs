@@ -116,3 +116,16 @@ test('clock jumps: a deadline a day ahead (clock moved back) is due now, one a d
   assert.equal(guards.wakeIsDue(w, 100_000 + 2 * 86_400, 300), true, 'jumped forward: due');
   assert.deepEqual(guards.consumeNextWake(ctx, w.raw), { kind: 'consumed' }, 'consumed after that one decide');
 });
+
+test('a hostile rev in the file (huge, negative) neither hangs nor misleads the writer', (t) => {
+  const { ctx, file } = setup(t);
+  for (const rev of [1e300, -7, 2 ** 53]) {
+    fs.writeFileSync(file, JSON.stringify({ v: 1, due: 10, rev }));
+    const seen = guards.readNextWake(ctx);
+    assert.equal(seen.dueS, 10);
+    assert.equal(guards.writeNextWake(ctx, 20), null);
+    assert.equal(guards.readNextWake(ctx).dueS, 20);
+    assert.deepEqual(guards.consumeNextWake(ctx, seen.raw), { kind: 'kept' });
+  }
+  assert.deepEqual(fs.readdirSync(path.dirname(file)).filter((n) => n.includes('.rev')), [], 'no write tokens left behind');
+});

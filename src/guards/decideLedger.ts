@@ -38,7 +38,7 @@ export function inspectLedger(ctx: GuardCtx, now: Now, cap: number = maxDecidesP
     return {
       entries: new Array<number>(cap).fill(t),
       repair: true,
-      problem: `${why} — failing closed: this hour's decide budget counts as spent (retry in ${HOUR_S}s)`,
+      problem: cap > 0 ? `${why} — failing closed: this hour's decide budget counts as spent (retry in ${HOUR_S}s)` : `${why} — ignored (no cap set); the next decide rewrites it`,
     };
   }
   const entries: number[] = [];

@@ -107,6 +107,13 @@ function pause(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
+// A hostile rev (huge, negative) must not steer the token walk: anything odd counts as 0,
+// the bytes comparison still decides whether the file is the one we saw.
+function revOf(s: Seen): number {
+  const rev = s.kind === 'ok' ? parseRev(s.bytes) : null;
+  return rev !== null && rev >= 0 && rev < 2 ** 40 ? rev : 0;
+}
+
 type Held = { kind: 'held'; held: HeldToken } | { kind: 'changed' } | { kind: 'busy' };
 
 /** Takes the write token for `file` as long as it still looks like `seen` (waits out a live writer briefly). */
@@ -115,8 +122,7 @@ function holdIfUnchanged(file: string, seen: () => Seen | null): Held {
   for (;;) {
     const s = seen();
     if (s === null) return { kind: 'changed' };
-    const rev = s.kind === 'ok' ? (parseRev(s.bytes) ?? 0) : 0;
-    const h = holdNextToken(file, Math.max(0, rev), () => same(see(file), s));
+    const h = holdNextToken(file, revOf(s), () => same(see(file), s));
     if (!('kind' in h)) return { kind: 'held', held: h };
     // conflict: it changed under us (re-read and judge again); busy: a live writer, wait it out.
     if (Date.now() >= deadline) return { kind: 'busy' };
