@@ -199,7 +199,7 @@ test('loop knobs: env over config over defaults, clamps that would spin, one war
   const { ctx, at, warnings } = setup(t);
   const knobs = (env, cfg) => guards.loopKnobs({ ...ctx, env }, cfg);
   const d = knobs({}, null);
-  assert.deepEqual(d, { intervalS: 60, maxNextIntervalS: 300, maxDecidesPerHour: 120, noopTtlS: 21600, flapStreak: 5, tickTimeoutMs: 1_800_000, runsKeep: 50 });
+  assert.deepEqual(d, { intervalS: 60, maxNextIntervalS: 300, maxDecidesPerHour: 120, noopTtlS: 21600, flapStreak: 5, tickTimeoutMs: 1_800_000, runsKeep: 50, promptMaxBytes: 262144 });
   for (const [v, want] of [[0, 1], [-5, 1], [0.5, 1], [30, 30], [90.7, 90]]) {
     fs.writeFileSync(at('config.json'), JSON.stringify({ interval: v }));
     assert.equal(knobs({}, config.loadConfig(ctx.paths)).intervalS, want, `config interval ${v}`);

@@ -71,7 +71,8 @@ export function isCount(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 }
 
-function errText(e: unknown): string {
+/** An fs error's code (ENOENT…), else its message. */
+export function errText(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
   return code ?? (e instanceof Error ? e.message : String(e));
 }

@@ -11,6 +11,7 @@ export const DEFAULT_NOOP_TTL_S = 21600;
 export const DEFAULT_FLAP_STREAK = 5;
 export const DEFAULT_TICK_TIMEOUT_S = 1800;
 export const DEFAULT_RUNS_KEEP = 50;
+export const DEFAULT_PROMPT_MAX_BYTES = 256 * 1024;
 
 // setTimeout overflows past 2^31-1 ms (it then fires at once): longer means "no deadline".
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -54,6 +55,8 @@ export interface LoopKnobs {
   readonly tickTimeoutMs: number | null;
   /** Run dirs kept under runs/; 0 = all. */
   readonly runsKeep: number;
+  /** The decide prompt's byte budget (LOOOP_PROMPT_MAX_BYTES); 0 = unlimited. */
+  readonly promptMaxBytes: number;
 }
 
 function atLeastOne(ctx: GuardCtx, name: string, n: number): number {
@@ -76,6 +79,7 @@ export function loopKnobs(ctx: GuardCtx, config: Pick<LooopConfig, 'interval' | 
     flapStreak: flapStreak(ctx),
     tickTimeoutMs: deadlineMs(envCount(ctx, 'LOOOP_TICK_TIMEOUT_SECS', DEFAULT_TICK_TIMEOUT_S)),
     runsKeep: runsKeep(ctx),
+    promptMaxBytes: envCount(ctx, 'LOOOP_PROMPT_MAX_BYTES', DEFAULT_PROMPT_MAX_BYTES),
   };
 }
 

@@ -13,7 +13,7 @@
 import { readDataFile } from '../store/dataFile.ts';
 import { removeIfExists, writeAtomic } from '../store/fsio.ts';
 import { holdNextToken, parseRev, releaseToken, type HeldToken } from '../store/revTokens.ts';
-import { guardPath, isObject, utf8Text, type GuardCtx, type Problem } from './guardFile.ts';
+import { errText, guardPath, isObject, utf8Text, type GuardCtx, type Problem } from './guardFile.ts';
 
 export const WAKE_FILE = '.next-wake.json';
 export const MIN_NUDGE_S = 5;
@@ -130,9 +130,6 @@ function holdIfUnchanged(file: string, seen: () => Seen | null): Held {
   }
 }
 
-function errText(e: unknown): string {
-  return (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
-}
 
 /** Publishes a deadline (unix s), replacing whatever is there. */
 export function writeNextWake(ctx: GuardCtx, dueS: number): Problem {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fs } from '../nodeFs.ts';
 import { hasErrno } from '../errors.ts';
 import { DIR_MODE, listDir } from '../store/fsio.ts';
-import { nowMs, type GuardCtx, type Now, type Problem } from './guardFile.ts';
+import { errText, nowMs, type GuardCtx, type Now, type Problem } from './guardFile.ts';
 import { runsKeep } from './knobs.ts';
 
 export const RUNS_DIR = 'runs';
@@ -30,9 +30,6 @@ export type RunAllocation =
   | { readonly kind: 'ok'; readonly runId: string; readonly dir: string }
   | { readonly kind: 'failed'; readonly problem: string };
 
-function errText(e: unknown): string {
-  return (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
-}
 
 /** Creates this attempt's run dir. Never throws for the file system: failure is data. */
 export function allocateRun(ctx: GuardCtx, now: Now): RunAllocation {
