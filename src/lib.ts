@@ -71,3 +71,6 @@ export { journalLine, eventRecord } from './steering/trail.ts';
 export { steeringPaths } from './steering/layout.ts';
 export { openBeat, advanceBeat, readBeat } from './pulse/beatRecord.ts';
 export * as runnerLabel from './config/runnerLabel.ts';
+// Guards (issue 8 item 1, slice 2 "guards"): backoff, decide cap, noop TTL, flap ledger,
+// next-wake nudge, last hash/world/failure/shell, run dirs, loop knobs, guard report.
+export * as guards from './guards/index.ts';
