@@ -8,7 +8,7 @@ import type { PulseLog } from '../log/pulseLog.ts';
 import type { SensorSpawner } from '../sensors/spawner.ts';
 import { advanceBeat } from './beatRecord.ts';
 import { decideAndCommit, IDLE, type BeatResult } from './beatDecide.ts';
-import { checkGates } from './beatGates.ts';
+import { checkGates, reportProblem } from './beatGates.ts';
 import { senseWorld } from './beatSense.ts';
 
 export type { BeatResult } from './beatDecide.ts';
@@ -30,12 +30,10 @@ export async function runBeat(deps: BeatDeps, force: boolean): Promise<BeatResul
   await advanceBeat(ctx, { type: 'SENSE', at: ctx.now().toISOString() });
   const world = await senseWorld({ ctx, log, cwd: deps.cwd, env: deps.env, sessionTtlS: deps.sessionTtlS, ...(deps.sensorSpawner === undefined ? {} : { spawner: deps.sensorSpawner }) });
   await advanceBeat(ctx, { type: 'SENSED', at: ctx.now().toISOString(), worldHash: world.hash });
-  try {
-    for (const name of updateFlap(ctx, world.items).newlyFlagged) {
-      log.warn('sense.flapping', `${name} changed its wake signal on every recent beat — each beat costs a decide; move volatile values under "detail"`, { sensor: name });
-    }
-  } catch (e) {
-    log.warn('tick.guard_degraded', `could not update the flap ledger: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  const flap = updateFlap(ctx, world.items);
+  reportProblem(log, flap.problem);
+  for (const f of flap.newlyFlapping) {
+    log.warn('sense.flapping', `${f.sensor} changed its wake signal on ${f.streak} beats in a row — each such beat costs a decide; move volatile values under "detail"`, { sensor: f.sensor, streak: f.streak });
   }
   const gate = checkGates(ctx, log, world, force);
   if (gate.kind === 'idle') {

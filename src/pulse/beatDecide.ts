@@ -5,22 +5,23 @@
 import path from 'node:path';
 import type { Ctx } from '../context.ts';
 import { executeDecision } from '../actions/execute.ts';
-import { readLastShell } from '../actions/lastShell.ts';
 import { loadConfig, type LooopConfig } from '../config/config.ts';
 import { runnerLabel } from '../config/runnerLabel.ts';
 import { DECISION_FILE, readDecision } from '../decide/decision.ts';
 import { buildPrompt } from '../decide/prompt.ts';
 import { runDecider, type SpawnFn } from '../decide/runner.ts';
 import { openDecideTee } from '../decide/tee.ts';
-import { LooopError } from '../errors.ts';
+import { isLooopError } from '../errors.ts';
 import { clearBackoff, recordBackoff } from '../guards/backoff.ts';
 import { recordDecide } from '../guards/decideLedger.ts';
 import { flappingSensors } from '../guards/flap.ts';
-import { tickTimeoutMs } from '../guards/knobs.ts';
+import { loopKnobs } from '../guards/knobs.ts';
 import { clearLastFailure, readLastFailure, writeLastFailure } from '../guards/lastFailure.ts';
+import { readLastShell } from '../guards/lastShell.ts';
 import { readLastWorld, writeLastHash, writeLastWorld } from '../guards/lastHash.ts';
 import { clearNoop, recordNoop } from '../guards/noopTtl.ts';
 import { allocateRun, pruneRuns } from '../guards/runs.ts';
+import { reportProblem } from './beatGates.ts';
 import type { PulseLog } from '../log/pulseLog.ts';
 import { emitEvent } from '../steering/trail.ts';
 import { readDataFile } from '../store/dataFile.ts';
@@ -65,14 +66,11 @@ type Failure = { readonly code: 'tick.failed' | 'tick.no_decision'; readonly err
 
 async function fail(deps: DecideDeps, world: WorldView, runId: string, runDir: string, startMs: number, f: Failure): Promise<BeatResult> {
   const { ctx, log } = deps;
-  const nowMs = ctx.now().getTime();
-  const fails = recordBackoff(ctx, world.policyHash, nowMs);
+  const recorded = recordBackoff(ctx, world.policyHash, ctx.now());
+  reportProblem(log, recorded.problem);
+  const fails = recorded.fails;
   const secs = secsSince(ctx, startMs);
-  try {
-    writeLastFailure(ctx, { runId, code: f.code, error: f.error, fails, nowMs });
-  } catch (e) {
-    log.warn('tick.guard_degraded', `could not record the failure for the next prompt: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  reportProblem(log, writeLastFailure(ctx, { runId, code: f.code, error: f.error, fails }, ctx.now()));
   const replay = path.relative(ctx.paths.dataDir, runDir);
   const fields = { secs, run_id: runId, fails, error: oneLine(f.error), replay };
   if (f.code === 'tick.no_decision') log.warn(f.code, `${f.logMsg} after ${secs}s (no move, fail #${fails}) · replay: ${replay}`, fields);
@@ -87,7 +85,7 @@ function loadConfigOrNull(deps: DecideDeps): LooopConfig | null {
   try {
     return loadConfig(deps.ctx.paths);
   } catch (e) {
-    if (!(e instanceof LooopError)) throw e;
+    if (!isLooopError(e)) throw e;
     deps.log.error('tick.error', `${e.message} — ${e.hint ?? 'fix it'}; no AI call this beat`);
     return null;
   }
@@ -99,37 +97,44 @@ export async function decideAndCommit(deps: DecideDeps, world: WorldView): Promi
   const config = loadConfigOrNull(deps);
   if (config === null) return idle(ctx, 'config unreadable');
   const label = runnerLabel(config.tickCommand, config.workerCommand);
+  const knobs = loopKnobs(ctx, config);
 
-  let run: { runId: string; dir: string };
-  let promptFile: string;
-  try {
-    run = allocateRun(ctx, ctx.now());
-    promptFile = path.join(run.dir, 'prompt.md');
-    const built = buildPrompt(
-      await gatherPromptInput(ctx, {
-        items: world.items,
-        baseline: readLastWorld(ctx),
-        lastShell: readLastShell(ctx),
-        flapping: flappingSensors(ctx),
-        lastFailure: readLastFailure(ctx, ctx.now().getTime()),
-      }),
-    );
-    const omitted = built.omitted.goals + built.omitted.readings + built.omitted.asks;
-    if (omitted > 0) log.warn('tick.prompt_oversize', `the decide prompt went over LOOOP_PROMPT_MAX_BYTES: ${omitted} item(s) left out`, { omitted });
-    writeAtomic(promptFile, built.text);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === undefined && !(e instanceof LooopError)) throw e;
-    log.error('tick.error', `could not write the decide prompt: ${code ?? (e as Error).message} — no AI call this beat`);
-    return idle(ctx, 'prompt not written');
+  const run = allocateRun(ctx, ctx.now());
+  if (run.kind === 'failed') {
+    log.error('tick.error', `${run.problem} — no AI call this beat`);
+    return idle(ctx, 'no run dir');
   }
   const { runId, dir: runDir } = run;
+  const promptFile = path.join(runDir, 'prompt.md');
+  const baseline = readLastWorld(ctx);
+  const shell = readLastShell(ctx);
+  const failure = readLastFailure(ctx, ctx.now());
+  for (const p of [baseline.problem, shell.problem, failure.problem]) reportProblem(log, p);
+  const built = buildPrompt(
+    await gatherPromptInput(ctx, {
+      items: world.items,
+      baseline: baseline.items,
+      lastShell: shell.shell,
+      flapping: flappingSensors(ctx),
+      lastFailure: failure.failure,
+      budgetBytes: knobs.promptMaxBytes,
+    }),
+  );
+  const omitted = built.omitted.goals + built.omitted.readings + built.omitted.asks;
+  if (omitted > 0) log.warn('tick.prompt_oversize', `the decide prompt went over LOOOP_PROMPT_MAX_BYTES: ${omitted} item(s) left out`, { omitted });
+  try {
+    writeAtomic(promptFile, built.text);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === undefined) throw e;
+    log.error('tick.error', `could not write the decide prompt ${promptFile}: ${(e as NodeJS.ErrnoException).code} — no AI call this beat`);
+    return idle(ctx, 'prompt not written');
+  }
 
   const startMs = ctx.now().getTime();
   await advanceBeat(ctx, { type: 'DECIDE', at: at(ctx), runId });
   if (deps.json) log.step('tick.start', `${label} is deciding the one move`, { runner: label, run_id: runId });
   emitEvent(ctx, 'decide_start', { runner: label, run_id: runId });
-  recordDecide(ctx, startMs);
+  reportProblem(log, recordDecide(ctx, ctx.now()).problem);
 
   const decisionFile = path.join(ctx.paths.dataDir, DECISION_FILE);
   if (readDataFile(decisionFile, 0).kind !== 'absent') {
@@ -142,7 +147,7 @@ export async function decideAndCommit(deps: DecideDeps, world: WorldView): Promi
     tickCommand: config.tickCommand,
     promptFile,
     dataDir: ctx.paths.dataDir,
-    deadlineMs: tickTimeoutMs(ctx),
+    deadlineMs: knobs.tickTimeoutMs ?? 0,
     env: deps.env,
     onLine: (line) => tee.line(line),
     ...(deps.spawn === undefined ? {} : { spawn: deps.spawn }),
@@ -176,25 +181,14 @@ export async function decideAndCommit(deps: DecideDeps, world: WorldView): Promi
     return fail(deps, world, runId, runDir, startMs, { code: 'tick.failed', error: outcome.error.message, logMsg: 'decision failed' });
   }
 
-  const degraded = (what: string, e: unknown) => log.warn('tick.guard_degraded', `could not ${what}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  const nowMs = ctx.now().getTime();
-  try {
-    writeLastHash(ctx, world.hash);
-  } catch (e) {
-    degraded('record the decided world hash (.last-tick-hash)', e);
-  }
-  try {
-    writeLastWorld(ctx, world.items);
-  } catch (e) {
-    degraded('record the decided world (.last-world.json)', e);
-  }
-  try {
-    clearBackoff(ctx);
-    clearLastFailure(ctx);
-    if (outcome.word === 'noop') recordNoop(ctx, world.hash, nowMs);
-    else clearNoop(ctx);
-  } catch (e) {
-    degraded('update the guard files', e);
+  for (const problem of [
+    writeLastHash(ctx, world.hash),
+    writeLastWorld(ctx, world.items),
+    clearBackoff(ctx),
+    clearLastFailure(ctx),
+    outcome.word === 'noop' ? recordNoop(ctx, world.hash, ctx.now()) : clearNoop(ctx),
+  ]) {
+    reportProblem(log, problem);
   }
   const secs = secsSince(ctx, startMs);
   const journal = oneLine(outcome.journal);
@@ -206,9 +200,5 @@ export async function decideAndCommit(deps: DecideDeps, world: WorldView): Promi
 }
 
 export function pruneRunsQuietly(deps: DecideDeps): void {
-  try {
-    pruneRuns(deps.ctx);
-  } catch (e) {
-    deps.log.warn('tick.guard_degraded', `could not prune runs/: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  reportProblem(deps.log, pruneRuns(deps.ctx).problem);
 }

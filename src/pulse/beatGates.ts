@@ -4,6 +4,7 @@
 import type { Ctx } from '../context.ts';
 import { backoffGate } from '../guards/backoff.ts';
 import { capGate } from '../guards/decideLedger.ts';
+import type { Problem } from '../guards/guardFile.ts';
 import { readLastHash } from '../guards/lastHash.ts';
 import { noopRevisitDue } from '../guards/noopTtl.ts';
 import type { PulseLog } from '../log/pulseLog.ts';
@@ -11,17 +12,23 @@ import type { WorldView } from '../world/view.ts';
 
 export type GateVerdict = { readonly kind: 'decide' } | { readonly kind: 'idle'; readonly reason: string };
 
+/** A guard file that had to be read leniently or repaired: one line naming it. */
+export function reportProblem(log: PulseLog, problem: Problem): void {
+  if (problem !== null) log.warn('tick.guard_degraded', problem);
+}
+
 export function checkGates(ctx: Ctx, log: PulseLog, world: WorldView, force: boolean): GateVerdict {
-  const nowMs = ctx.now().getTime();
+  const nowMs = ctx.now();
   const last = readLastHash(ctx);
   if (last.kind === 'unreadable') {
     log.warn('tick.guard_degraded', `${last.problem} — idling this beat out instead of deciding blind`);
     return { kind: 'idle', reason: 'last tick hash unreadable' };
   }
+  reportProblem(log, last.problem);
   if (world.hash === last.hash) {
     if (force) {
       log.info('tick.forced', 'world unchanged but deciding anyway (pulse start or a cadence nudge)');
-    } else if (noopRevisitDue(ctx, world.hash, nowMs)) {
+    } else if (revisit(ctx, log, world.hash, nowMs)) {
       log.info('tick.revisit', 'world unchanged but the last noop is older than LOOOP_NOOP_TTL — deciding again');
     } else {
       log.info('tick.skip', 'world unchanged — no AI call');
@@ -29,6 +36,7 @@ export function checkGates(ctx: Ctx, log: PulseLog, world: WorldView, force: boo
     }
   }
   const backoff = backoffGate(ctx, world.policyHash, nowMs);
+  reportProblem(log, backoff.problem);
   if (backoff.kind === 'hold') {
     log.warn('tick.backoff', `the last ${backoff.fails} decide(s) failed — backing off ~${backoff.retryInS}s (edit a goal or PLAYBOOK.md to retry now)`, { fails: backoff.fails, retry_in_s: backoff.retryInS });
     return { kind: 'idle', reason: `backing off ${backoff.retryInS}s after ${backoff.fails} failure(s)` };
@@ -37,9 +45,16 @@ export function checkGates(ctx: Ctx, log: PulseLog, world: WorldView, force: boo
     log.info('tick.backoff_cut', `goals or PLAYBOOK edited since the last failure — retrying now (fail #${backoff.fails}; the count stays until a beat succeeds)`, { fails: backoff.fails });
   }
   const cap = capGate(ctx, nowMs);
+  reportProblem(log, cap.problem);
   if (cap.kind === 'capped') {
     log.warn('tick.capped', `hourly decide budget used up (LOOOP_MAX_DECIDES_PER_HOUR=${cap.cap}) — idling ~${cap.retryInS}s; if that is unexpected, look for a flapping sensor or a runaway cadence`, { retry_in_s: cap.retryInS });
     return { kind: 'idle', reason: `hourly decide cap (${cap.cap}) reached` };
   }
   return { kind: 'decide' };
+}
+
+function revisit(ctx: Ctx, log: PulseLog, hash: string, now: Date): boolean {
+  const r = noopRevisitDue(ctx, hash, now);
+  reportProblem(log, r.problem);
+  return r.due;
 }

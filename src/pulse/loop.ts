@@ -5,11 +5,11 @@
 // finish, then release the lock.
 import type { Ctx } from '../context.ts';
 import { nextScheduleDueMs } from '../actions/schedules.ts';
-import { loadConfig, type LooopConfig } from '../config/config.ts';
+import { loadConfig } from '../config/config.ts';
 import { runnerLabel } from '../config/runnerLabel.ts';
-import { LooopError } from '../errors.ts';
-import { beatIntervalS, maxNudgeS, sessionTtlS } from '../guards/knobs.ts';
-import { clampNudge, consumeNextWake, readNextWake, writeNextWake } from '../guards/nextWake.ts';
+import { LooopError, isLooopError } from '../errors.ts';
+import { loopKnobs } from '../guards/knobs.ts';
+import { clampNudge, consumeNextWake, effectiveDueS, readNextWake, recheckUntil, sleepWantS, wakeIsDue, writeNextWake, type WakeRead } from '../guards/nextWake.ts';
 import type { PulseLog } from '../log/pulseLog.ts';
 import { seedLayout } from '../steering/seed.ts';
 import { runBeat, type BeatDeps } from './beat.ts';
@@ -71,10 +71,10 @@ export async function runPulse(input: PulseInput): Promise<number> {
       await advanceBeat(ctx, { type: 'REPORTED', at: ctx.now().toISOString() });
     }
 
-    let interval = beatIntervalS(ctx, config);
-    const cap = maxNudgeS(ctx, config);
+    let knobs = loopKnobs(ctx, config);
+    const capS = knobs.maxNextIntervalS; // read at start only, as upstream
     const label = runnerLabel(config.tickCommand, config.workerCommand);
-    log.ok('pulse.start', `pulse started · deciding every ${interval}s, or at once when goals, asks or workers change · runner ${label}`, { interval, runner: label });
+    log.ok('pulse.start', `pulse started · deciding every ${knobs.intervalS}s, or at once when goals, asks or workers change · runner ${label}`, { interval: knobs.intervalS, runner: label });
 
     const deps: BeatDeps = {
       ctx,
@@ -82,7 +82,7 @@ export async function runPulse(input: PulseInput): Promise<number> {
       env: input.env,
       cwd: input.cwd,
       json: input.json,
-      sessionTtlS: sessionTtlS(ctx, config),
+      sessionTtlS: config.sessionTtl,
       sensorSpawner: trackedSensorSpawner(input.beatDeps?.sensorSpawner ?? nodeSpawner),
       runnerSpawn: trackedRunnerSpawn(input.beatDeps?.runnerSpawn),
     };
@@ -90,36 +90,44 @@ export async function runPulse(input: PulseInput): Promise<number> {
     while (!stopping) {
       try {
         config = loadConfig(ctx.paths);
-        interval = beatIntervalS(ctx, config);
+        knobs = loopKnobs(ctx, config);
       } catch (e) {
-        if (!(e instanceof LooopError)) throw e;
+        if (!isLooopError(e)) throw e;
         // The beat reports the bad config itself; keep the last good interval.
       }
-      const wake = readNextWake(ctx);
-      const nowMs = ctx.now().getTime();
-      const wakeDue = wake.kind === 'ok' && wake.dueMs <= nowMs;
+      const wake = readWake(ctx, log);
+      const wakeDue = wakeIsDue(wake, nowS(ctx), capS);
       const result = await runBeat(deps, force || wakeDue);
       force = false;
-      if (wakeDue && result.decidedOrFailed && wake.kind === 'ok') consumeNextWake(ctx, wake.raw);
-
-      let wantMs = interval * 1000;
-      if (result.nextIntervalS !== null) {
-        const secs = clampNudge(result.nextIntervalS, cap);
-        log.info('cadence', `the decider asked for the next beat in ${secs}s (default ${interval}s)`, { secs, default: interval });
-        try {
-          writeNextWake(ctx, ctx.now().getTime() + secs * 1000);
-        } catch (e) {
-          log.warn('pulse.guard_degraded', `could not record the next wake (.next-wake.json): ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} — sleeping ${secs}s anyway`);
-        }
-        wantMs = secs * 1000;
+      if (wakeDue && result.decidedOrFailed && wake.kind === 'ok') {
+        const c = consumeNextWake(ctx, wake.raw);
+        if (c.kind === 'degraded') log.warn('pulse.guard_degraded', c.problem);
       }
-      const start = ctx.now().getTime();
-      const deadline = () => earliestDeadline(ctx, start);
-      const pending = deadline();
-      const until = Math.min(start + wantMs, pending ?? Infinity);
       if (stopping) break;
-      if (input.json) log.info('sleep', `next beat in ${Math.round((until - start) / 1000)}s (${result.acted ? 'acted' : 'idle'})`, { secs: Math.round((until - start) / 1000), acted: result.acted });
-      const woke = await sleeper.sleep(until, deadline);
+
+      let wantS = knobs.intervalS;
+      if (result.nextIntervalS !== null) {
+        const secs = clampNudge(result.nextIntervalS, capS);
+        log.info('cadence', `the decider asked for the next beat in ${secs}s (default ${knobs.intervalS}s)`, { secs, default: knobs.intervalS });
+        const problem = writeNextWake(ctx, nowS(ctx) + secs);
+        if (problem !== null) log.warn('pulse.guard_degraded', `${problem} — sleeping ${secs}s anyway`);
+        wantS = secs;
+      }
+      const startDue = effectiveDue(readWake(ctx, log), ctx, capS);
+      const startMs = ctx.now().getTime();
+      let until = startMs + sleepWantS(wantS, startDue, nowS(ctx)) * 1000;
+      const scheduled = nextScheduleDueMs(ctx, startMs);
+      if (scheduled !== null && scheduled > startMs) until = Math.min(until, scheduled);
+      const recheck = (): number => {
+        const nowMs = ctx.now().getTime();
+        let next = recheckUntil({ untilMs: until, startDueS: startDue, currentDueS: effectiveDue(readWake(ctx, log), ctx, capS), nowMs });
+        const due = nextScheduleDueMs(ctx, nowMs);
+        if (due !== null && due > nowMs) next = Math.min(next, due);
+        return next;
+      };
+      const secs = Math.round((until - startMs) / 1000);
+      if (input.json) log.info('sleep', `next beat in ${secs}s (${result.acted ? 'acted' : 'idle'})`, { secs, acted: result.acted });
+      const woke = await sleeper.sleep(until, recheck);
       if (woke.reason === 'change') log.info('wake', `woke on ${woke.changed.slice(0, 5).join(', ')}${woke.changed.length > 5 ? ` and ${woke.changed.length - 5} more` : ''}`, { changed: woke.changed.join(',') });
     }
     log.ok('pulse.stop', 'pulse stopped — the current beat finished, lock released');
@@ -133,13 +141,14 @@ export async function runPulse(input: PulseInput): Promise<number> {
   }
 }
 
-/** The earliest future instant a nudge or a schedule falls due; a past one never shortens a sleep. */
-function earliestDeadline(ctx: Ctx, sinceMs: number): number | null {
-  const nowMs = ctx.now().getTime();
-  const candidates: number[] = [];
-  const wake = readNextWake(ctx);
-  if (wake.kind === 'ok' && wake.dueMs > sinceMs) candidates.push(wake.dueMs);
-  const due = nextScheduleDueMs(ctx, nowMs);
-  if (due !== null && due > sinceMs) candidates.push(due);
-  return candidates.length === 0 ? null : Math.min(...candidates);
+const nowS = (ctx: Ctx): number => Math.floor(ctx.now().getTime() / 1000);
+
+function readWake(ctx: Ctx, log: PulseLog): WakeRead {
+  const w = readNextWake(ctx);
+  if (w.kind === 'bad') log.warn('pulse.guard_degraded', w.problem);
+  return w;
+}
+
+function effectiveDue(w: WakeRead, ctx: Ctx, capS: number): number | null {
+  return w.kind === 'ok' ? effectiveDueS(w.dueS, nowS(ctx), capS) : null;
 }
