@@ -22,7 +22,8 @@ export type ErrorCode =
   | 'SESSION_FAILED'
   | 'HOST_UNRESPONSIVE'
   | 'CONFIG'
-  | 'FLEET_UNREADABLE';
+  | 'FLEET_UNREADABLE'
+  | 'ACTION_FAILED';
 
 // Each command is its own bundle, so `instanceof` would see several copies of this
 // class; a registered symbol brand identifies our errors across all of them.

@@ -7,6 +7,7 @@ import { registerMailbox } from './verbs/mailbox.ts';
 import { registerSessions } from './verbs/sessions.ts';
 import { registerClaims } from './verbs/claims.ts';
 import { registerSteering } from './verbs/steering.ts';
+import { registerActions } from './verbs/actions.ts';
 
 export function buildProgram(): CAC {
   const cli = cac('looop');
@@ -14,6 +15,7 @@ export function buildProgram(): CAC {
   registerSessions(cli);
   registerClaims(cli);
   registerSteering(cli);
+  registerActions(cli);
   cli.command('version', 'Print the version').action(() => {
     out(`looop ${VERSION}`);
     return 0;
