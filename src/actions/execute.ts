@@ -7,7 +7,7 @@ import type { Ctx } from '../context.ts';
 import { LooopError, isLooopError } from '../errors.ts';
 import { PULSE_ID, validateId } from '../ids.ts';
 import { readDataFile } from '../store/dataFile.ts';
-import { removeIfExists, writeAtomic } from '../store/fsio.ts';
+import { ensureDir, removeIfExists, writeAtomic } from '../store/fsio.ts';
 import type { StandbyHost } from '../sessions/hostProcess.ts';
 import type { KillResult } from '../sessions/killSession.ts';
 import type { WorkerStartResult } from '../workers/startWorker.ts';
@@ -62,6 +62,7 @@ function asLooopError(a: Action, e: unknown): LooopError {
 async function runShell(ctx: Ctx, cmd: string, reason: string | undefined): Promise<ActionEffect> {
   const refused = shellRefusal(ctx, cmd);
   if (refused !== null) throw refused; // not run, no intent record
+  ensureDir(ctx.paths.dataDir);
   const intent = writeIntent(ctx, cmd);
   let run: ShellRun;
   try {

@@ -11,7 +11,7 @@ import { unixSeconds } from '../context.ts';
 import { LooopError, hasErrno } from '../errors.ts';
 import { fs } from '../nodeFs.ts';
 import { readDataFile } from '../store/dataFile.ts';
-import { writeAtomic } from '../store/fsio.ts';
+import { ensureDir, writeAtomic } from '../store/fsio.ts';
 import type { LastShell } from '../decide/prompt.ts';
 import { denialMessage, deniedShape } from './shellGuard.ts';
 import { allowDangerous, shellTimeoutSecs } from './knobs.ts';
@@ -60,6 +60,7 @@ function killGroup(pid: number): void {
 
 /** Runs the command (no deny-list here: see runShellAction). Never throws for the command's own failure. */
 export async function runShellCommand(ctx: Ctx, cmd: string, timeoutSecs: number): Promise<ShellRun> {
+  ensureDir(ctx.paths.dataDir);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'looop-shell-'));
   const outFile = path.join(dir, 'output');
   try {
@@ -67,7 +68,7 @@ export async function runShellCommand(ctx: Ctx, cmd: string, timeoutSecs: number
     let exit: { code: number | null; signal: NodeJS.Signals | null; error: string | null };
     let timedOut = false;
     try {
-      const child = spawn('bash', ['-c', cmd], { cwd: ctx.paths.dataDir, env: ctx.env, detached: true, stdio: ['ignore', fd, fd] });
+      const child = spawn('bash', ['-c', '--', cmd], { cwd: ctx.paths.dataDir, env: ctx.env, detached: true, stdio: ['ignore', fd, fd] });
       exit = await new Promise((resolve) => {
         const timer =
           timeoutSecs > 0
