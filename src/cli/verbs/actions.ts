@@ -33,7 +33,7 @@ function seconds(flag: string, raw: string | undefined): number | undefined {
 
 export function registerActions(cli: CAC): void {
   cli
-    .command('run [...cmd]', "Run one shell command in the data dir as a run_shell move (deny-list, deadline; its output tail goes to .last-shell.json). Everything after the command's first word is the command's own")
+    .command('run [...cmd]', "Run one shell command in the data dir as a run_shell move (deny-list, deadline, output tail to .last-shell.json); words after the command's first are its own")
     .usage('run [--reason TEXT] [--journal TEXT] <cmd…>')
     .option('--reason <text>', 'Why (shown in the summary instead of the command)')
     .option(...JOURNAL)
