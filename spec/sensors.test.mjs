@@ -38,11 +38,12 @@ test('a good sensor is rename-published with no temp or empty .err left; every s
   install(dir, 'fast');
   const report = await senseAll(ctxFor(dir), opts(dir));
   assert.deepEqual(snap(dir, 'sensor-fast').signal, { green: true });
-  assert.deepEqual(fs.readdirSync(snapDir(dir)).sort(), ['sensor-fast.json', 'sys-asks.json', 'sys-claims.json', 'sys-goals.json', 'sys-sessions.json']);
-  assert.deepEqual({ ok: report.ok, total: report.total, skipped: report.skipped, failed: report.failed }, { ok: 5, total: 5, skipped: 0, failed: [] });
+  assert.deepEqual(fs.readdirSync(snapDir(dir)).sort(), ['sensor-fast.json', 'sys-asks.json', 'sys-claims.json', 'sys-goals.json', 'sys-schedules.json', 'sys-sessions.json']);
+  assert.deepEqual({ ok: report.ok, total: report.total, skipped: report.skipped, failed: report.failed }, { ok: 6, total: 6, skipped: 0, failed: [] });
   assert.deepEqual(snap(dir, 'sys-sessions'), { signal: [], detail: { count: 0, workers: {} } });
   assert.deepEqual(snap(dir, 'sys-claims'), { signal: [] });
   assert.deepEqual(snap(dir, 'sys-asks'), { signal: { pending: [] }, detail: {} });
+  assert.deepEqual(snap(dir, 'sys-schedules'), { signal: {}, detail: {} });
 });
 
 test('crash, signal death, plain exit 130 and a missing exec bit each become an error blob, shaped as upstream', async (t) => {
@@ -74,7 +75,7 @@ test('crash, signal death, plain exit 130 and a missing exec bit each become an 
   assert.match(noexec.detail.message, /^spawn failed: .*check the script's exec bit and shebang$/);
 
   assert.deepEqual([...report.failed].sort(), ['sensor-crash', 'sensor-exit130', 'sensor-notexec', 'sensor-selfterm']);
-  assert.equal(report.ok, 4); // the four system sensors
+  assert.equal(report.ok, 5); // the five system sensors
   assert.equal(outcomeProblem(outcome(report, 'sensor-crash')), 'snapshots/sensor-crash.json: sensor exited non-zero — fix the script or its environment — see snapshots/sensor-crash.err');
   for (const name of fs.readdirSync(snapDir(dir))) assert.doesNotMatch(name, /\.tmp$/, `no capture temp is left: ${name}`);
 });
@@ -198,10 +199,10 @@ test('snapshot files no live sensor owns are pruned before sensing', async (t) =
   const dir = tempDataDir(t);
   install(dir, 'fast');
   fs.mkdirSync(snapDir(dir), { recursive: true });
-  for (const n of ['sensor-gone.json', 'sensor-gone.err', 'sensor-fast.json.tmp', 'sys-schedules.json', 'notes.txt']) fs.writeFileSync(path.join(snapDir(dir), n), 'x');
+  for (const n of ['sensor-gone.json', 'sensor-gone.err', 'sensor-fast.json.tmp', 'sys-retired.json', 'notes.txt']) fs.writeFileSync(path.join(snapDir(dir), n), 'x');
   fs.mkdirSync(path.join(snapDir(dir), 'keep-dir'));
   await senseAll(ctxFor(dir), opts(dir));
-  assert.deepEqual(fs.readdirSync(snapDir(dir)).sort(), ['keep-dir', 'sensor-fast.json', 'sys-asks.json', 'sys-claims.json', 'sys-goals.json', 'sys-sessions.json']);
+  assert.deepEqual(fs.readdirSync(snapDir(dir)).sort(), ['keep-dir', 'sensor-fast.json', 'sys-asks.json', 'sys-claims.json', 'sys-goals.json', 'sys-schedules.json', 'sys-sessions.json']);
 });
 
 test('system sensors: held leases sorted by name, goal ages in detail only, pending asks in order with ages in detail', async (t) => {

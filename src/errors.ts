@@ -26,7 +26,8 @@ export type ErrorCode =
   | 'NOT_INITIALIZED'
   | 'PULSE_EXITED'
   | 'PULSE_NOT_SEEN'
-  | 'PREFLIGHT';
+  | 'PREFLIGHT'
+  | 'ACTION_FAILED';
 
 // Each command is its own bundle, so `instanceof` would see several copies of this
 // class; a registered symbol brand identifies our errors across all of them.

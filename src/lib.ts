@@ -74,3 +74,11 @@ export * as runnerLabel from './config/runnerLabel.ts';
 // Guards (issue 8 item 1, slice 2 "guards"): backoff, decide cap, noop TTL, flap ledger,
 // next-wake nudge, last hash/world/failure/shell, run dirs, loop knobs, guard report.
 export * as guards from './guards/index.ts';
+// actions (issue 7 slice 2): the one action path, run_shell and its intent record, schedules.
+export { executeAction, executeDecision, RUN_SHELL_NEXT_INTERVAL_S } from './actions/execute.ts';
+export { readLastShell, runShellCommand, LAST_SHELL_FILE } from './actions/runShell.ts';
+export { reportWalCorpses, writeIntent, clearIntent, fingerprint as walFingerprint, corpseMessage } from './actions/wal.ts';
+export { nextScheduleDueMs, writeSchedule, dropSchedule, listSchedules, parseSchedule, scheduleReading } from './schedules/schedules.ts';
+export { sysSchedules } from './sensors/systemSensors.ts';
+export { shellCommandFromArgv } from './commands/run.ts';
+export { recordMove, applySteering } from './steering/steer.ts';

@@ -23,6 +23,8 @@ export interface VerbSpec {
   readonly options: readonly OptionSpec[];
   /** `tell`: an unknown dash-leading word is message text, not an error. */
   readonly dashWordsAreText: boolean;
+  /** `run`: once the first word is seen, every later word is a positional as typed. */
+  readonly verbatimTail?: boolean;
 }
 
 export type VerbWords =
@@ -47,7 +49,10 @@ export const GROUPS: Readonly<Record<string, readonly string[]>> = {
   goal: ['write', 'archive'],
   sensor: ['write'],
   playbook: ['write'],
+  schedule: ['write', 'rm', 'list'],
 };
+/** Verbs whose words after the first non-option word are all positional, verbatim (`run`: the command's own flags). */
+const VERBATIM_TAIL: ReadonlySet<string> = new Set(['run']);
 const SUB_ALIASES: Readonly<Record<string, string>> = { ls: 'list', w: 'write' };
 const ALIASES: Readonly<Record<string, string>> = { w: 'worker', ss: 'screenshot' };
 const HELP_FLAGS = ['-h', '--help'];
@@ -73,7 +78,7 @@ export function specOf(cmd: Command): VerbSpec {
       .filter((f) => f.startsWith('-'));
     return { flags, key: o.name, takesValue: o.isBoolean !== true };
   });
-  return { name: cmd.name, args: cmd.args, options, dashWordsAreText: cmd.config.allowUnknownOptions === true };
+  return { name: cmd.name, args: cmd.args, options, dashWordsAreText: cmd.config.allowUnknownOptions === true, verbatimTail: VERBATIM_TAIL.has(cmd.name) };
 }
 
 function isWord(w: string): boolean {
@@ -110,6 +115,10 @@ export function parseVerbWords(spec: VerbSpec, words: readonly string[]): VerbWo
       break;
     }
     if (isWord(w)) {
+      if (spec.verbatimTail === true) {
+        positionals.push(...words.slice(i));
+        break;
+      }
       positionals.push(w);
       continue;
     }

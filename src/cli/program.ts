@@ -8,6 +8,7 @@ import { registerSessions } from './verbs/sessions.ts';
 import { registerClaims } from './verbs/claims.ts';
 import { registerSteering } from './verbs/steering.ts';
 import { registerPulse } from './verbs/pulse.ts';
+import { registerActions } from './verbs/actions.ts';
 
 export function buildProgram(): CAC {
   const cli = cac('looop');
@@ -16,6 +17,7 @@ export function buildProgram(): CAC {
   registerClaims(cli);
   registerSteering(cli);
   registerPulse(cli);
+  registerActions(cli);
   cli.command('version', 'Print the version').action(() => {
     out(`looop ${VERSION}`);
     return 0;

@@ -8,7 +8,7 @@ import { ensureDir, listDir, removeIfExists, writeAtomic } from '../store/fsio.t
 import { surveyAsks, type AskSurvey } from '../mailbox/askSurvey.ts';
 import { nodeSpawner, type SensorSpawner } from './spawner.ts';
 import { runUserSensor, type SensorOutcome } from './userSensor.ts';
-import { SYSTEM_SENSORS, sysAsks, sysClaims, sysGoals, sysSessions, type Reading, type SystemSensor } from './systemSensors.ts';
+import { SYSTEM_SENSORS, sysAsks, sysClaims, sysGoals, sysSchedules, sysSessions, type Reading, type SystemSensor } from './systemSensors.ts';
 
 export interface SenseOptions {
   /** Per-sensor deadline; 0 = none. */
@@ -87,6 +87,8 @@ function systemReading(ctx: Ctx, name: SystemSensor, asks: AskSurvey): Reading {
       return sysGoals(ctx);
     case 'sys-asks':
       return sysAsks(ctx, asks);
+    case 'sys-schedules':
+      return sysSchedules(ctx);
   }
 }
 

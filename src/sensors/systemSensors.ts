@@ -12,8 +12,9 @@ import type { AskSurvey } from '../mailbox/askSurvey.ts';
 import { workerJudge, type Health } from '../workers/health.ts';
 import { readDataFile } from '../store/dataFile.ts';
 import { goalNames } from '../world/view.ts';
+import { sysSchedulesReading } from '../schedules/schedules.ts';
 
-export const SYSTEM_SENSORS = ['sys-sessions', 'sys-claims', 'sys-goals', 'sys-asks'] as const;
+export const SYSTEM_SENSORS = ['sys-sessions', 'sys-claims', 'sys-goals', 'sys-asks', 'sys-schedules'] as const;
 export type SystemSensor = (typeof SYSTEM_SENSORS)[number];
 
 export interface Reading {
@@ -81,4 +82,9 @@ export function sysAsks(ctx: Ctx, asks: AskSurvey): Reading {
   const detail: Record<string, { worker: string; age_s: number }> = {};
   for (const a of asks.pending) detail[a.context.id] = { worker: a.context.worker, age_s: Math.max(0, nowS - a.context.ts) };
   return { signal: { pending: asks.pending.map((a) => a.context.id) }, detail };
+}
+
+/** One-shot: "pending" → "due" (stays due until dropped); recurring: {period: n}; broken files: stable "invalid"/"unparseable". */
+export function sysSchedules(ctx: Ctx): Reading {
+  return sysSchedulesReading(ctx);
 }

@@ -1,7 +1,8 @@
-// The steering moves as one path, shared by the CLI verbs and (next) the pulse's
-// executor: write the file, stamp the goal's activity, then leave the two trails. The
-// trails come after the write on purpose: a journal line is a claim that the move
-// happened.
+// The steering moves as one path, shared by the CLI verbs and the pulse's executor
+// (src/actions/execute.ts): write the file, then `recordMove`: stamp the goal's
+// activity and leave the two trails. Every executed move, whatever its kind, is
+// recorded through `recordMove`. The trails come after the write on purpose: a
+// journal line is a claim that the move happened.
 import type { Ctx } from '../context.ts';
 import { archiveGoal, writeGoal, writePlaybook, writeSensor } from './policyWrites.ts';
 import { stampGoal } from './goalActivity.ts';
@@ -18,7 +19,7 @@ export interface SteeringOptions {
   readonly journal?: string | undefined;
   /** Who moved: a human at the CLI, or the pulse (with its run id). */
   readonly source: 'cli' | 'pulse';
-  readonly runId?: string;
+  readonly runId?: string | undefined;
 }
 
 export interface SteeringResult {
@@ -30,7 +31,19 @@ export interface SteeringResult {
   readonly journaled: boolean;
 }
 
-function apply(ctx: Ctx, move: SteeringMove): { summary: string; file: string; goal: string | null } {
+/** What every executed move leaves behind. */
+export interface MoveRecord {
+  /** The action name (`write_goal`, `run_shell`, …). */
+  readonly action: string;
+  /** The id or name the move acted on, if any. */
+  readonly id?: string | undefined;
+  readonly summary: string;
+  /** The goal whose activity this move stamps, if any. */
+  readonly goal: string | null;
+}
+
+/** Writes only: throws (LooopError) before anything is written when the move is refused. */
+export function applySteering(ctx: Ctx, move: SteeringMove): { summary: string; file: string; goal: string | null } {
   switch (move.kind) {
     case 'write_goal':
       return { summary: `write-goal ${move.id}`, file: writeGoal(ctx, move.id, move.body), goal: move.id };
@@ -43,20 +56,30 @@ function apply(ctx: Ctx, move: SteeringMove): { summary: string; file: string; g
   }
 }
 
-/** Executes one steering move. Throws (LooopError) before anything is written when the move is refused. */
-export function executeSteering(ctx: Ctx, move: SteeringMove, opts: SteeringOptions): SteeringResult {
-  const { summary, file, goal } = apply(ctx, move);
-  if (goal !== null) stampGoal(ctx, goal);
+/**
+ * The trail of one executed move: the goal stamp, ONE journal line (the given
+ * journal when not blank, else the summary) and one `steered` event. Best-effort:
+ * the move already happened, so nothing here throws.
+ */
+export function recordMove(ctx: Ctx, move: MoveRecord, opts: SteeringOptions): { journal: string; journaled: boolean } {
+  if (move.goal !== null) stampGoal(ctx, move.goal);
   const given = opts.journal?.trim() ?? '';
-  const journal = given === '' ? summary : given;
+  const journal = given === '' ? move.summary : given;
   const j = appendJournal(ctx, journal);
   emitEvent(ctx, 'steered', {
-    action: move.kind,
-    ...('id' in move ? { id: move.id } : {}),
-    summary,
+    action: move.action,
+    ...(move.id === undefined ? {} : { id: move.id }),
+    summary: move.summary,
     journal: journal.replace(/[\r\n]+/g, ' '),
     source: opts.source,
     ...(opts.runId === undefined ? {} : { run_id: opts.runId }),
   });
-  return { summary, file, journal, journaled: j.ok };
+  return { journal, journaled: j.ok };
+}
+
+/** Executes one steering move. Throws (LooopError) before anything is written when the move is refused. */
+export function executeSteering(ctx: Ctx, move: SteeringMove, opts: SteeringOptions): SteeringResult {
+  const { summary, file, goal } = applySteering(ctx, move);
+  const r = recordMove(ctx, { action: move.kind, id: 'id' in move ? move.id : undefined, summary, goal }, opts);
+  return { summary, file, journal: r.journal, journaled: r.journaled };
 }

@@ -44,8 +44,27 @@ async function startWorker(id: string, promptWords: readonly string[], opts: { c
   }
   prewarmed = null;
   try {
-    const { runWorkerStart, describeEnd } = await import('../../commands/workerStart.ts');
-    const r = await runWorkerStart(ctx, { id, prompt, ...opts, standby });
+    const { describeEnd } = await import('../../commands/workerStart.ts');
+    let r;
+    if (opts.runner !== undefined) {
+      // The seed-era `start-session … <runner>` picks a config runner, which no action carries: started directly, not journaled.
+      const { runWorkerStart } = await import('../../commands/workerStart.ts');
+      r = await runWorkerStart(ctx, { id, prompt, ...opts, standby });
+    } else {
+      // The same action path as the pulse's start_worker: journaled, goal-stamped.
+      const { executeAction } = await import('../../actions/execute.ts');
+      const given = (v: string | undefined): string | undefined => (v === undefined || v.trim() === '' ? undefined : v);
+      const command = given(opts.command);
+      const verify = given(opts.verify);
+      const o = await executeAction(
+        ctx,
+        { action: 'start_worker', id, prompt, ...(command === undefined ? {} : { command }), ...(verify === undefined ? {} : { verify }) },
+        { source: 'cli', standby },
+      );
+      if (o.kind === 'failed') throw o.error;
+      if (o.effect.kind !== 'worker') throw new Error(`start_worker returned a ${o.effect.kind} effect`);
+      r = o.effect.result;
+    }
     if (r.early !== null) {
       const shown = r.early.screen.length > 0 ? '; the last lines of its screen:' : ', printing nothing';
       err(`looop: worker start ${neutralize(r.id)}: the worker ended within its first second (${describeEnd(r.early)})${shown}`);
@@ -62,8 +81,12 @@ async function startWorker(id: string, promptWords: readonly string[], opts: { c
 
 async function kill(id: string): Promise<number> {
   const ctx = cliContext();
-  const { runKill } = await import('../../commands/kill.ts');
-  const r = await runKill(ctx, id);
+  // The same action path as the pulse's kill_worker: journaled, goal-stamped.
+  const { executeAction } = await import('../../actions/execute.ts');
+  const o = await executeAction(ctx, { action: 'kill_worker', id }, { source: 'cli' });
+  if (o.kind === 'failed') throw o.error;
+  if (o.effect.kind !== 'kill') throw new Error(`kill_worker returned a ${o.effect.kind} effect`);
+  const r = o.effect.result;
   out(`killed ${neutralize(r.id)}${r.escalated ? ' (escalated to SIGKILL)' : ''}${r.via === 'direct' ? ' (its host was gone)' : ''}`);
   if (!r.confirmed) err(`looop: kill ${r.id}: some process of the session survived SIGKILL (it may have left the process group)`);
   return 0;
