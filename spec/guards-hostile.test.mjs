@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { guards, paths } from '../dist/lib.mjs';
+import { guards, paths, readLastShell } from '../dist/lib.mjs';
 import { tempDataDir } from './helpers.mjs';
 
 const S = 1000;
@@ -93,9 +93,9 @@ const GUARDS = [
     assert.equal(r.failure, null);
     return r.problem;
   }],
-  ['.last-shell.json', 1100 << 10, (ctx) => {
-    const r = guards.readLastShell(ctx);
-    assert.equal(r.shell, null);
+  ['.last-shell.json', 5 << 20, (ctx) => {
+    const r = readLastShell(ctx);
+    assert.equal(r.lastShell, null);
     return r.problem;
   }],
 ];

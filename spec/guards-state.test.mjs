@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { guards, paths, config, worldView } from '../dist/lib.mjs';
+import { guards, paths, config, worldView, readLastShell } from '../dist/lib.mjs';
 import { tempDataDir } from './helpers.mjs';
 
 const S = 1000;
@@ -148,11 +148,11 @@ test('last failure persists the feedback for the next prompt, with its age; clea
 
 test('last shell reads the run_shell record for the prompt; a corrupt one is a line, no section', (t) => {
   const { ctx, at } = setup(t);
-  assert.deepEqual(guards.readLastShell(ctx), { shell: null, problem: null });
+  assert.deepEqual(readLastShell(ctx), { lastShell: null, problem: null });
   fs.writeFileSync(at('.last-shell.json'), JSON.stringify({ v: 1, ts: 5, cmd: 'echo hi', exit_code: 0, output: 'hi\n' }));
-  assert.deepEqual(guards.readLastShell(ctx), { shell: { cmd: 'echo hi', exitCode: 0, output: 'hi\n' }, problem: null });
+  assert.deepEqual(readLastShell(ctx), { lastShell: { cmd: 'echo hi', exitCode: 0, output: 'hi\n' }, problem: null });
   fs.writeFileSync(at('.last-shell.json'), JSON.stringify({ v: 1, cmd: 'echo hi', exit_code: '0' }));
-  assert.ok(guards.readLastShell(ctx).problem.includes(at('.last-shell.json')));
+  assert.ok(readLastShell(ctx).problem.includes(at('.last-shell.json')));
 });
 
 test('run ids are tick-YYYYmmdd-HHMMSS in local time, created exclusively with -2, -3 suffixes', (t) => {

@@ -9,6 +9,5 @@ export * from './flap.ts';
 export * from './nextWake.ts';
 export * from './lastHash.ts';
 export * from './lastFailure.ts';
-export * from './lastShell.ts';
 export * from './runs.ts';
 export * from './report.ts';

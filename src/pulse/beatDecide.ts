@@ -17,7 +17,7 @@ import { recordDecide } from '../guards/decideLedger.ts';
 import { flappingSensors } from '../guards/flap.ts';
 import { loopKnobs } from '../guards/knobs.ts';
 import { clearLastFailure, readLastFailure, writeLastFailure } from '../guards/lastFailure.ts';
-import { readLastShell } from '../guards/lastShell.ts';
+import { readLastShell } from '../actions/runShell.ts';
 import { readLastWorld, writeLastHash, writeLastWorld } from '../guards/lastHash.ts';
 import { clearNoop, recordNoop } from '../guards/noopTtl.ts';
 import { allocateRun, pruneRuns } from '../guards/runs.ts';
@@ -114,7 +114,7 @@ export async function decideAndCommit(deps: DecideDeps, world: WorldView): Promi
     await gatherPromptInput(ctx, {
       items: world.items,
       baseline: baseline.items,
-      lastShell: shell.shell,
+      lastShell: shell.lastShell,
       flapping: flappingSensors(ctx),
       lastFailure: failure.failure,
       budgetBytes: knobs.promptMaxBytes,

@@ -3,7 +3,7 @@
 // beat — a broken sensor or an unwritable data dir becomes a reading and a log line.
 import type { Ctx } from '../context.ts';
 import { reapStaleClaims } from '../claims/reaper.ts';
-import { reportWalCorpses } from '../actions/wal.ts';
+import { corpseMessage, reportWalCorpses } from '../actions/wal.ts';
 import { pruneSessions } from '../sessions/reap.ts';
 import { senseAll, senseLimitsFromEnv, outcomeProblem } from '../sensors/sense.ts';
 import type { SensorSpawner } from '../sensors/spawner.ts';
@@ -49,13 +49,11 @@ export async function senseWorld(deps: SenseDeps): Promise<WorldView> {
   });
   await guardedAsync(deps, 'could not reap stale claims', async () => {
     const r = await reapStaleClaims(ctx);
-    for (const c of r.reaped) log.info('claim.reaped', `released claim ${c.name}: its holder ${c.session} is gone`, { claim: c.name, session: c.session });
+    for (const c of r.reaped) log.info('claim.reaped', `released claim ${c.name}: its holder ${c.holder} is gone`, { claim: c.name, holder: c.holder });
   });
   guarded(deps, 'could not sweep temp files', () => void sweepDeadTemps(ctx.paths.dataDir));
   guarded(deps, 'could not read the intent records', () => {
-    for (const c of reportWalCorpses(ctx)) {
-      log.warn('tick.interrupted', `a previous beat died in the middle of '${c.action}' before committing — NOT retried; check it did not half-run (fp ${c.fingerprint})`, { action: c.action, fingerprint: c.fingerprint });
-    }
+    for (const c of reportWalCorpses(ctx)) log.warn('tick.interrupted', corpseMessage(c), { action: c.action, fingerprint: c.fingerprint });
   });
 
   const started = Date.now();

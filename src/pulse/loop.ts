@@ -4,7 +4,7 @@
 // schedule falls due, or a watched file changes. SIGINT/SIGTERM let the current beat
 // finish, then release the lock.
 import type { Ctx } from '../context.ts';
-import { nextScheduleDueMs } from '../actions/schedules.ts';
+import { nextScheduleDueMs } from '../schedules/schedules.ts';
 import { loadConfig } from '../config/config.ts';
 import { runnerLabel } from '../config/runnerLabel.ts';
 import { LooopError, isLooopError } from '../errors.ts';
