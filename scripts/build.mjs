@@ -63,6 +63,8 @@ const esm = build({
   banner: { js: "import { createRequire as __looopRequire } from 'node:module'; const require = __looopRequire(import.meta.url);" },
 });
 
+// The demo runner (`npm run demo`): a decider and an agent, each one self-contained file.
+const demo = build({ ...cjs, entryPoints: { 'demo-decider': 'src/demo/decider.ts', 'demo-agent': 'src/demo/agent.ts' } });
 await build({ ...cjs, entryPoints: { cli: 'src/cli/main.ts', host: 'src/sessions/hostMain.ts' } });
 const built = new Set();
 for (;;) {
@@ -72,3 +74,4 @@ for (;;) {
   await build({ ...cjs, entryPoints: Object.fromEntries(next) });
 }
 await esm;
+await demo;
