@@ -125,6 +125,7 @@ pulseGone.catch(() => {});
 function until(check, dirs, what, stuckMs = STUCK_MS) {
   const watchers = [];
   let timer;
+  let recheck;
   const done = new Promise((resolve, reject) => {
     const poke = () => {
       let v;
@@ -143,10 +144,13 @@ function until(check, dirs, what, stuckMs = STUCK_MS) {
       watchers.push(w);
     }
     if (stuckMs !== null) timer = setTimeout(() => reject(new Error(`nothing happened for ${stuckMs / 1000}s while waiting for ${what}`)), stuckMs);
+    // Watch events are hints the kernel may drop: a slow re-check covers a lost one.
+    recheck = setInterval(poke, 1000);
     poke(); // after the watches exist: a change before them is seen here
   });
   return Promise.race([done, pulseGone]).finally(() => {
     clearTimeout(timer);
+    clearInterval(recheck);
     for (const w of watchers) w.close();
   });
 }
