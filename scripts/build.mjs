@@ -63,6 +63,9 @@ const esm = build({
   banner: { js: "import { createRequire as __looopRequire } from 'node:module'; const require = __looopRequire(import.meta.url);" },
 });
 
+// The demo runner (`npm run demo`): a decider and an agent, each one self-contained file
+// (no lazy bundles: each runs once per decide or per worker, start to end).
+const demo = build({ ...cjs, plugins: [], entryPoints: { 'demo-decider': 'src/demo/decider.ts', 'demo-agent': 'src/demo/agent.ts' } });
 await build({ ...cjs, entryPoints: { cli: 'src/cli/main.ts', host: 'src/sessions/hostMain.ts' } });
 const built = new Set();
 for (;;) {
@@ -72,3 +75,4 @@ for (;;) {
   await build({ ...cjs, entryPoints: Object.fromEntries(next) });
 }
 await esm;
+await demo;

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as lib from '../dist/lib.mjs';
-import { BIN, ROOT, envFor, looop, looopBg, tempDataDir, waitForFile } from './helpers.mjs';
+import { BIN, envFor, looop, looopBg, tempDataDir, waitForFile } from './helpers.mjs';
 
 function assertOneCleanLine(r, re, label) {
   assert.equal(r.code ?? r.status, 1, `${label}: exit 1; stderr: ${r.stderr}`);
@@ -120,25 +120,4 @@ test('asks, state and worker list on a fresh path create nothing', (t) => {
   }
 });
 
-function modes(root) {
-  const out = [];
-  const walk = (p) => {
-    const st = fs.lstatSync(p);
-    out.push({ p: path.relative(root, p) || '.', dir: st.isDirectory(), mode: st.mode & 0o777 });
-    if (st.isDirectory()) for (const n of fs.readdirSync(p)) walk(path.join(p, n));
-  };
-  walk(root);
-  return out;
-}
-
-test('npm run demo with LOOOP_DATA_DIR set: every dir it makes is 0700, every file 0600', (t) => {
-  const parent = tempDataDir(t);
-  const data = path.join(parent, 'demo', 'data');
-  for (let run = 1; run <= 2; run++) {
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'demo.mjs')], { env: envFor(data), encoding: 'utf8', timeout: 30_000 });
-    assert.equal(r.status, 0, `demo run ${run}: ${r.stdout}${r.stderr}`);
-    assert.match(r.stdout, /answer="yes — go ahead, and tag the release"/);
-  }
-  const loose = modes(path.join(parent, 'demo')).filter((m) => m.mode !== (m.dir ? 0o700 : 0o600));
-  assert.deepEqual(loose, [], 'nothing group- or world-accessible');
-});
+// The demo's privacy (every dir 0700, every file 0600) is checked by its end-to-end test in demo.test.mjs.
