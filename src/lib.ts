@@ -71,3 +71,12 @@ export { journalLine, eventRecord } from './steering/trail.ts';
 export { steeringPaths } from './steering/layout.ts';
 export { openBeat, advanceBeat, readBeat } from './pulse/beatRecord.ts';
 export * as runnerLabel from './config/runnerLabel.ts';
+// render (issue 7 slice 2): the pulse's log stream, the runner stream renderers and tee, the runner preflight.
+export { createLog, jsonLine, humanLine, utcStamp, LOG_LEVELS } from './log/pulseLog.ts';
+export { logFormatFromEnv, colorOn, liveOn } from './log/logEnv.ts';
+export { fdWriter } from './log/fdWriter.ts';
+export { clockStamp, inertLines, stripAnsi } from './log/lineLayout.ts';
+export { renderRunnerLine, toolArgument, collapseWs } from './decide/streamRender.ts';
+export { createTee, openRunTee, openFileSink, archiveText } from './decide/tee.ts';
+export { runnerPreflight, preflightMessage } from './config/preflight.ts';
+export { installAdvice, installHint } from './workers/program.ts';
