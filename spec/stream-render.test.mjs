@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { tempDataDir } from './helpers.mjs';
+import { tempDataDir, waitFor } from './helpers.mjs';
 import { renderRunnerLine as render, collapseWs, toolArgument, createTee, openRunTee, decideRunner } from '../dist/lib.mjs';
 
 const j = (o) => JSON.stringify(o);
@@ -217,21 +217,32 @@ test('a sink whose writes fail warns once, later lines keep flowing to the healt
   assert.deepEqual(tee.close(), problems);
 });
 
-test('a runner printing megabytes without a newline reaches onLine in bounded pieces', async (t) => {
+test('a runner printing megabytes without a newline reaches onLine in bounded pieces, before the line ends', async (t) => {
   const dir = tempDataDir(t);
   const promptFile = path.join(dir, 'prompt.md');
   fs.writeFileSync(promptFile, 'p\n');
   const sizes = [];
-  const r = await decideRunner.runDecider({
+  const total = () => sizes.reduce((a, b) => a + b, 0);
+  // The runner holds its unfinished line open until the test has seen the pieces (or
+  // the test is over: its data dir gone, or `go` written on the way out).
+  t.after(() => {
+    try {
+      fs.writeFileSync(path.join(dir, 'go'), '');
+    } catch {}
+  });
+  const done = decideRunner.runDecider({
     dataDir: dir,
     promptFile,
-    deadlineMs: 60_000,
+    deadlineMs: 0,
     env: process.env,
-    tickCommand: "head -c 3000000 /dev/zero | tr '\\0' a; echo; echo tail",
+    tickCommand: "head -c 3000000 /dev/zero | tr '\\0' a; while [ ! -e go ] && [ -e \"$PWD\" ]; do sleep 0.05; done; echo; echo tail",
     onLine: (l) => sizes.push(l.length),
   });
+  await waitFor(() => total() >= 2 * decideRunner.MAX_LINE_BYTES, { what: 'pieces of the unfinished 3 MB line', describe: () => `pieces so far: ${JSON.stringify(sizes)}` });
+  fs.writeFileSync(path.join(dir, 'go'), '');
+  const r = await done;
   assert.equal(r.kind, 'ok');
   assert.ok(sizes.every((n) => n <= decideRunner.MAX_LINE_BYTES), JSON.stringify(sizes));
-  assert.equal(sizes.reduce((a, b) => a + b, 0), 3_000_000 + 4);
+  assert.equal(total(), 3_000_000 + 4);
   assert.equal(sizes.at(-1), 4);
 });
