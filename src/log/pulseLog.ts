@@ -7,11 +7,17 @@
 import { canonicalJson } from '../world/hash.ts';
 import type { LogFormat } from './logEnv.ts';
 import { clockStamp, inertLines, stampedLines, stripAnsi } from './lineLayout.ts';
-import type { Rendered } from '../decide/streamRender.ts';
 
 export const LOG_LEVELS = ['info', 'step', 'ok', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 export type LogFields = Readonly<Record<string, unknown>>;
+
+/** A runner's rendered line (decide/streamRender.ts `Rendered` has this shape). */
+export interface ToneLine {
+  readonly text: string;
+  readonly tone: 'plain' | 'dim' | 'fail';
+  readonly gap?: boolean;
+}
 
 const RESERVED = new Set(['ts', 'level', 'event', 'msg']);
 
@@ -35,7 +41,7 @@ export interface PulseLog {
   readonly error: (event: string, msg: string, fields?: LogFields) => void;
   readonly emit: (level: LogLevel, event: string, msg: string, fields?: LogFields) => void;
   /** One rendered runner line (event `tick.output`), tinted by its tone in human mode. */
-  readonly runnerLine: (line: Rendered, fields?: LogFields) => void;
+  readonly runnerLine: (line: ToneLine, fields?: LogFields) => void;
   /** Shows `text` as the in-place status line (live streams only; otherwise nothing). */
   readonly status: (text: string) => void;
   /** Erases the status line, if one is showing. */
@@ -81,7 +87,7 @@ export function humanLine(level: LogLevel, msg: string, at: Date, color: boolean
 }
 
 /** A rendered runner line: dim like info, red like error, or plain text under a dim stamp. */
-function toneLine(r: Rendered, at: Date, color: boolean): string {
+function toneLine(r: ToneLine, at: Date, color: boolean): string {
   const text = stripAnsi(r.text); // the runner's own colours would fight ours
   if (r.tone === 'dim') return humanLine('info', text, at, color);
   if (r.tone === 'fail') return humanLine('error', text, at, color);
