@@ -82,3 +82,12 @@ export { nextScheduleDueMs, writeSchedule, dropSchedule, listSchedules, parseSch
 export { sysSchedules } from './sensors/systemSensors.ts';
 export { shellCommandFromArgv } from './commands/run.ts';
 export { recordMove, applySteering } from './steering/steer.ts';
+// render (issue 7 slice 2): the pulse's log stream, the runner stream renderers and tee, the runner preflight.
+export { createLog, jsonLine, humanLine, utcStamp, LOG_LEVELS } from './log/pulseLog.ts';
+export { logFormatFromEnv, colorOn, liveOn } from './log/logEnv.ts';
+export { fdWriter } from './log/fdWriter.ts';
+export { clockStamp, inertLines, stripAnsi } from './log/lineLayout.ts';
+export { renderRunnerLine, toolArgument, collapseWs } from './decide/streamRender.ts';
+export { createTee, openRunTee, openFileSink, archiveText } from './decide/tee.ts';
+export { runnerPreflight, preflightMessage } from './config/preflight.ts';
+export { installAdvice, installHint } from './workers/program.ts';

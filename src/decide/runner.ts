@@ -7,6 +7,7 @@ import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:c
 import { fs } from '../nodeFs.ts';
 import { hasErrno } from '../errors.ts';
 import { fillPromptFile, hasPromptPlaceholder } from '../sessions/workerCommand.ts';
+import { openRunTee, type RunTeeFiles, type TeeOptions, type TeeProblem } from './tee.ts';
 
 export type SpawnFn = (file: string, args: readonly string[], options: SpawnOptions) => ChildProcess;
 
@@ -57,16 +58,20 @@ function killGroup(pid: number): void {
   }
 }
 
-/** Splits a byte stream into lines; invalid UTF-8 becomes U+FFFD, never an error. */
+/** A runner that never prints a newline must not grow the pulse's memory without bound. */
+export const MAX_LINE_BYTES = 1024 * 1024;
+
+/** Splits a byte stream into lines (a longer one in MAX_LINE_BYTES pieces); invalid UTF-8 becomes U+FFFD, never an error. */
 function lineSplitter(onLine: (line: string) => void): { push(chunk: Buffer): void; end(): void } {
   let pending: Buffer = Buffer.alloc(0);
   return {
     push(chunk) {
       pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
       let nl: number;
-      while ((nl = pending.indexOf(0x0a)) >= 0) {
-        onLine(pending.subarray(0, nl).toString('utf8').replace(/\r$/, ''));
-        pending = pending.subarray(nl + 1);
+      while ((nl = pending.indexOf(0x0a)) >= 0 || pending.length >= MAX_LINE_BYTES) {
+        const end = nl >= 0 && nl < MAX_LINE_BYTES ? nl : MAX_LINE_BYTES;
+        onLine(pending.subarray(0, end).toString('utf8').replace(/\r$/, ''));
+        pending = pending.subarray(end === nl ? end + 1 : end);
       }
     },
     end() {
@@ -147,4 +152,28 @@ export function runDecider(spec: RunnerSpec): Promise<RunnerResult> {
       });
     });
   });
+}
+
+export interface TeedResult {
+  readonly result: RunnerResult;
+  /** Archive sinks that failed (each once); the run itself is unaffected. */
+  readonly teeProblems: readonly TeeProblem[];
+}
+
+/**
+ * `runDecider` with its output archived: `<runDir>/output.log` and `tick.log` are
+ * started afresh before the runner starts, every line is rendered into both (and
+ * handed to `tee.onRendered`), and `spec.onLine` still sees each raw line.
+ */
+export async function runDeciderTeed(spec: RunnerSpec, tee: RunTeeFiles & TeeOptions): Promise<TeedResult> {
+  const sink = openRunTee(tee, tee);
+  const onLine = spec.onLine;
+  const result = await runDecider({
+    ...spec,
+    onLine: (line) => {
+      sink.line(line);
+      onLine?.(line);
+    },
+  });
+  return { result, teeProblems: sink.close() };
 }

@@ -107,3 +107,11 @@ const INSTALL: Readonly<Record<string, string>> = {
 export function installHint(program: string): string | undefined {
   return INSTALL[path.basename(program)];
 }
+
+/** What to do about a missing program, in a few words: fix a path, or where to get the runner. */
+export function installAdvice(program: string): string {
+  if (program.includes('/')) return 'fix the path (a relative path starts from the data dir)';
+  const url = installHint(program);
+  if (url === undefined) return "see the tool's docs";
+  return path.basename(program) === 'claude' ? `see ${url}  (the default runner)` : `see ${url}`;
+}
