@@ -9,8 +9,7 @@ import { loadConfig, type LooopConfig } from '../config/config.ts';
 import { runnerLabel } from '../config/runnerLabel.ts';
 import { DECISION_FILE, readDecision } from '../decide/decision.ts';
 import { buildPrompt } from '../decide/prompt.ts';
-import { runDecider, type SpawnFn } from '../decide/runner.ts';
-import { openDecideTee } from '../decide/tee.ts';
+import { runDeciderTeed, type SpawnFn } from '../decide/runner.ts';
 import { isLooopError } from '../errors.ts';
 import { clearBackoff, recordBackoff } from '../guards/backoff.ts';
 import { recordDecide } from '../guards/decideLedger.ts';
@@ -142,17 +141,23 @@ export async function decideAndCommit(deps: DecideDeps, world: WorldView): Promi
     log.warn('tick.stale_decision', 'removed a stale .decision.json a failed beat left behind, before deciding');
   }
 
-  const tee = openDecideTee({ runDir, dataDir: ctx.paths.dataDir, log });
-  const ran = await runDecider({
-    tickCommand: config.tickCommand,
-    promptFile,
-    dataDir: ctx.paths.dataDir,
-    deadlineMs: knobs.tickTimeoutMs ?? 0,
-    env: deps.env,
-    onLine: (line) => tee.line(line),
-    ...(deps.spawn === undefined ? {} : { spawn: deps.spawn }),
-  });
-  tee.close();
+  const { result: ran } = await runDeciderTeed(
+    {
+      tickCommand: config.tickCommand,
+      promptFile,
+      dataDir: ctx.paths.dataDir,
+      deadlineMs: knobs.tickTimeoutMs ?? 0,
+      env: deps.env,
+      ...(deps.spawn === undefined ? {} : { spawn: deps.spawn }),
+    },
+    {
+      runDir,
+      tickLog: path.join(ctx.paths.dataDir, 'tick.log'),
+      now: ctx.now,
+      onRendered: (r) => log.runnerLine(r, { run_id: runId }),
+      onProblem: (p) => log.warn('tick.guard_degraded', p.problem, { file: p.file }),
+    },
+  );
   if (ran.kind !== 'ok') {
     return fail(deps, world, runId, runDir, startMs, { code: 'tick.failed', error: `the runner command failed before producing a decision: ${ran.cause}`, logMsg: 'tick failed' });
   }

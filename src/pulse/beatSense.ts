@@ -62,7 +62,7 @@ export async function senseWorld(deps: SenseDeps): Promise<WorldView> {
   for (const o of report.outcomes) {
     const problem = outcomeProblem(o);
     if (problem !== null) log.error('sense.fail', problem, { sensor: o.name });
-    else if (o.kind === 'ok') log.debug?.('sense.ok', `${o.name} (${o.secs}s)`, { sensor: o.name, secs: o.secs });
+    else if (o.kind === 'ok' && log.format === 'json') log.ok('sense.ok', `${o.name} (${o.secs}s)`, { sensor: o.name, secs: o.secs });
   }
   const fields = { ok: report.ok, total: report.total, skipped: report.skipped, failed: report.failed.join(','), secs: took };
   if (report.failed.length === 0) {

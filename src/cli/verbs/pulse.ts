@@ -10,7 +10,7 @@ import type { Ctx } from '../../context.ts';
 async function preflight(ctx: Ctx): Promise<boolean> {
   const { loadConfig } = await import('../../config/config.ts');
   const { runnerPreflight } = await import('../../config/preflight.ts');
-  const r = runnerPreflight(loadConfig(ctx.paths), ctx.env);
+  const r = runnerPreflight(loadConfig(ctx.paths), { env: ctx.env, cwd: ctx.paths.dataDir });
   if (r.ok) return true;
   err(r.message);
   return false;
@@ -41,9 +41,11 @@ async function pulse(): Promise<number> {
   const ctx = cliContext();
   if (!(await preflight(ctx))) return 1;
   const { runPulse } = await import('../../pulse/loop.ts');
-  const { createLog, logFormatFromEnv, colorOn } = await import('../../log/pulseLog.ts');
+  const { createLog } = await import('../../log/pulseLog.ts');
+  const { logFormatFromEnv, colorOn, liveOn } = await import('../../log/logEnv.ts');
+  const { fdWriter } = await import('../../log/fdWriter.ts');
   const format = logFormatFromEnv(ctx.env);
-  const log = createLog({ format, color: colorOn(process.stdout, ctx.env, format), write: (s) => process.stdout.write(s), now: ctx.now });
+  const log = createLog({ format, color: colorOn(process.stdout, ctx.env), live: liveOn(process.stdout, ctx.env), write: fdWriter(1).write, now: ctx.now });
   return runPulse({ ctx, log, env: ctx.env, cwd: process.cwd(), json: format === 'json' });
 }
 
