@@ -71,3 +71,8 @@ export { journalLine, eventRecord } from './steering/trail.ts';
 export { steeringPaths } from './steering/layout.ts';
 export { openBeat, advanceBeat, readBeat } from './pulse/beatRecord.ts';
 export * as runnerLabel from './config/runnerLabel.ts';
+
+// shape (issue 7 slice 2): the one watcher, for the pulse's sleep and the tests.
+export { watchPaths, openChangeFeed, waitForChange } from './watch/pathWatch.ts';
+export type { WatchTarget, PathWatch, PathWatchOptions, ChangeFeed } from './watch/pathWatch.ts';
+export { waitForDirChange } from './watch/dirWatch.ts';
