@@ -1,5 +1,6 @@
-// `looop answer`: exclusive create of answers/<id>.json (one winner among racing
-// first answers), then the ask's ANSWER transition.
+// Answering an ask (the `answer` verb, and whatever else answers: the pulse, an MCP
+// server): exclusive create of answers/<id>.json (one winner among racing first
+// answers), then the ask's ANSWER transition. Returns what happened; never prints.
 import path from 'node:path';
 import { fs } from '../nodeFs.ts';
 import { LooopError } from '../errors.ts';
@@ -8,12 +9,10 @@ import { ensureLayout, unixSeconds, type Ctx } from '../context.ts';
 import { createExclusiveFile, removeIfExists, sweepDeadTemps, writeAtomic, type FileId } from '../store/fsio.ts';
 import { readDataFile } from '../store/dataFile.ts';
 import { readEntity, describeInvalid } from '../store/envelope.ts';
-import { updateEntity } from '../store/entityStore.ts';
-import { ASK_KIND, askFile } from '../mailbox/askKind.ts';
-import { ASK_ENTITY } from '../mailbox/askEntity.ts';
-import { answerPath, existingAnswerFiles } from '../mailbox/answerFiles.ts';
-import { strandAsk } from '../mailbox/askSurvey.ts';
-import { answerArchiveDir, archivedAskFile } from '../mailbox/askArchive.ts';
+import { ASK_KIND, askFile } from './askKind.ts';
+import { answerPath, existingAnswerFiles } from './answerFiles.ts';
+import { recordAnswer, strandAsk } from './askMoves.ts';
+import { answerArchiveDir, archivedAskFile } from './askArchive.ts';
 import type { AskContext } from '../../machines/askTypes.ts';
 import type { Envelope } from '../store/envelope.ts';
 import { isAlive } from '../proc/processIdentity.ts';
@@ -29,7 +28,7 @@ export type AnswerResult =
   /** Recorded, but no live asker will read it. */
   | { readonly kind: 'recorded-unread'; readonly id: string; readonly text: string; readonly why: string };
 
-export async function runAnswer(ctx: Ctx, args: AnswerArgs): Promise<AnswerResult> {
+export async function writeAnswer(ctx: Ctx, args: AnswerArgs): Promise<AnswerResult> {
   const { id, text } = args;
   validateId('ask id', id);
   if (text.trim() === '') throw new LooopError('USAGE', 'answer: empty text', { hint: `looop answer ${id} "<text>"  (or pipe it: … | looop answer ${id} -)` });
@@ -96,8 +95,7 @@ export async function runAnswer(ctx: Ctx, args: AnswerArgs): Promise<AnswerResul
     // Its answer was archived with it: ours only if those archived bytes are ours.
     if (a.state === 'delivered') deliveredFile = deliveredAnswerIs(ctx, id, a.answerFile, created) ? rel : archivedName(ctx, id, a.answerFile);
   } else {
-    const at = ctx.now().toISOString();
-    const r = await updateEntity(file, ASK_ENTITY, (cur) => (cur.state === 'delivered' ? [] : [{ type: 'ANSWER' as const, file: rel, at }]), ctx.now);
+    const r = await recordAnswer(ctx, id, rel);
     if (r.kind === 'invalid') throw new LooopError('CORRUPT_FILE', `answer: recorded in ${rel}, but ${describeInvalid(ctx.paths.dataDir, r)}`);
     const a = r.kind === 'absent' ? archived() : seen(r.envelope);
     state = a?.state ?? null;
