@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { tempDataDir, waitFor } from './helpers.mjs';
+import { exitWithin, spawnBg, tempDataDir, waitFor } from './helpers.mjs';
 
 const lib = await import('../dist/lib.mjs');
 const NO_RESCAN = { env: {}, rescanMs: 600_000 };
@@ -122,4 +122,23 @@ test('waitForChange resolves with the changed paths', async (t) => {
   } finally {
     clearInterval(writer);
   }
+});
+
+test('watchPaths falls back to polling, saying so once, where no inotify instance can be made, and still reports', async (t) => {
+  const dir = tempDataDir(t);
+  const lib = new URL('../dist/lib.mjs', import.meta.url).href;
+  const script = `const l = await import(${JSON.stringify(lib)});
+    const w = await l.watchPaths([{ dir: ${JSON.stringify(path.join(dir, 'goals'))} }], (p) => { console.log(JSON.stringify(p)); w.close(); }, { env: { LOOOP_POLL_MS: '20' }, onFallback: (m) => console.error(m) });
+    console.log(w.mode());`;
+  const sh = 'echo 0 > /proc/sys/user/max_inotify_instances && exec "$0" "$@"';
+  const p = spawnBg(t, dir, 'unshare', ['-U', '-r', 'sh', '-c', sh, process.execPath, '--input-type=module', '-e', script]);
+  await waitFor(() => p.stdout.includes('polling') || p.exited !== null, { what: 'the watch to be armed in polling mode', describe: () => JSON.stringify(p) });
+  fs.mkdirSync(path.join(dir, 'goals'));
+  fs.writeFileSync(path.join(dir, 'goals', 'g.md'), 'g');
+  const { code } = await exitWithin(p, 10_000, 'the polling watch to report goals/g.md');
+  assert.equal(code, 0, p.stderr);
+  assert.equal(p.stdout, `polling\n${JSON.stringify([path.join(dir, 'goals', 'g.md')])}\n`);
+  const lines = p.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, p.stderr);
+  assert.match(lines[0], /^cannot watch .* — polling every 20 ms instead$/);
 });
