@@ -126,7 +126,7 @@ export async function waitForDirChange(dir: string, maxMs: number, options: DirC
     const onEvent = (_dir: string | null, changed: string | null): void => {
       if (name === undefined || changed === null || changed === name) check();
     };
-    core = await openWatchCore([dir], { onEvent, onTick: check }, { env: options.env ?? process.env });
+    core = await openWatchCore([dir], { onEvent, onTick: check }, { env: options.env ?? process.env, light: true });
     // Checked after the watch is armed, so a change in between is not missed.
     if (until?.() === true) done();
     await settled;
