@@ -156,3 +156,112 @@ test('a blocked wait uses one inotify watch per directory, not per file', async 
   const k = inotifyWatches(w.child.pid);
   assert.ok(k <= 8, `wait holds ${k} inotify watches for 6 directories and 200 files`);
 });
+
+const lib = await import('../dist/lib.mjs');
+const libCtx = (dir) => ({ paths: lib.paths.resolvePaths({ LOOOP_DATA_DIR: dir }, '/'), env: {}, now: () => new Date(), warn: () => {}, bin: 'looop' });
+
+test('state --json adds world_hash (the pulse\'s hash of the files on disk) and keeps every field', (t) => {
+  const dir = tempDataDir(t);
+  fs.mkdirSync(path.join(dir, 'goals'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'goals', 'ship.md'), 'ship\n');
+  const s = JSON.parse(looop(dir, ['state', '--json']).stdout);
+  for (const k of ['world_hash', 'pulse_alive', 'pulse', 'snapshots', 'asks', 'stranded_asks', 'workers', 'goals', 'journal_tail', 'data_dir']) assert.ok(k in s, `state --json has ${k}: ${Object.keys(s)}`);
+  assert.match(s.world_hash, /^[0-9a-f]{32}$/);
+  assert.equal(s.world_hash, lib.worldView(dir).hash);
+  fs.writeFileSync(path.join(dir, 'goals', 'ship.md'), 'ship it today\n');
+  const after = JSON.parse(looop(dir, ['state', '--json']).stdout);
+  assert.notEqual(after.world_hash, s.world_hash, 'a goal edit moves the world hash');
+  assert.equal(s.pulse, null, 'no beat record: no pulse ever ran');
+});
+
+test('state shows the beat: phase, run, failures, last decision and outcome, a beat cut short', async (t) => {
+  const dir = tempDataDir(t);
+  const ctx = libCtx(dir);
+  await lib.openBeat(ctx, process.pid);
+  const at = new Date().toISOString();
+  await lib.advanceBeat(ctx, { type: 'SENSE', at }, { type: 'SENSED', at, worldHash: 'h1' }, { type: 'DECIDE', at, runId: 'tick-20261201-100000' });
+  let s = JSON.parse(looop(dir, ['state', '--json']).stdout);
+  assert.equal(s.pulse.phase, 'deciding');
+  assert.equal(s.pulse.run_id, 'tick-20261201-100000');
+  assert.match(looop(dir, ['state']).stdout, /^ {2}beat: deciding \(tick-20261201-100000\) since just now$/m);
+  await lib.advanceBeat(ctx, { type: 'DECIDED', at, action: 'write_goal', summary: 'wrote goals/ship.md' }, { type: 'COMMITTED', at });
+  s = JSON.parse(looop(dir, ['state', '--json']).stdout);
+  assert.deepEqual(s.pulse.last_decision, { run_id: 'tick-20261201-100000', action: 'write_goal', summary: 'wrote goals/ship.md', at });
+  assert.equal(s.pulse.phase, 'idle');
+  assert.equal(s.pulse.failures, 0);
+  assert.deepEqual(Object.keys(s.pulse).sort(), ['failures', 'interrupted', 'last_decision', 'last_outcome', 'phase', 'run_id', 'since']);
+  const human = looop(dir, ['state']).stdout;
+  assert.match(human, /^ {2}last decision: write_goal — wrote goals\/ship\.md \(just now\)$/m);
+  // A beat that failed: the outcome and the failure count show.
+  await lib.advanceBeat(ctx, { type: 'SENSE', at }, { type: 'SENSED', at, worldHash: 'h2' }, { type: 'DECIDE', at, runId: 'tick-2' }, { type: 'FAIL', at, reason: 'runner exited 1' });
+  s = JSON.parse(looop(dir, ['state', '--json']).stdout);
+  assert.equal(s.pulse.failures, 1);
+  assert.match(s.pulse.last_outcome, /runner exited 1/);
+  assert.match(looop(dir, ['state']).stdout, /failed decides in a row: 1/);
+});
+
+test('a corrupt beat.json is one line naming it; state still answers', (t) => {
+  const dir = tempDataDir(t);
+  fs.writeFileSync(path.join(dir, 'beat.json'), '{"not": "a beat"');
+  for (const args of [['state', '--json'], ['state']]) {
+    const r = looop(dir, args);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0], /^looop: .*beat\.json/);
+  }
+  assert.equal(JSON.parse(looop(dir, ['state', '--json']).stdout).pulse, null);
+});
+
+test('wait wakes on a journal line (a decided beat) and on a PLAYBOOK edit, naming each', async (t) => {
+  const dir = tempDataDir(t);
+  await pulseStub(t, dir);
+  let w = looopBg(t, dir, ['wait', '--json']);
+  await armed(w, 6);
+  fs.appendFileSync(path.join(dir, 'journal.md'), '- 2026-12-01 10:00 [noop] nothing to do\n');
+  let { code } = await exitWithin(w, 10_000, 'wait to wake on the journal line');
+  assert.equal(code, 0, w.stderr);
+  assert.deepEqual(JSON.parse(w.stdout).changed, ['journal']);
+  w = looopBg(t, dir, ['wait']);
+  await armed(w, 6);
+  fs.writeFileSync(path.join(dir, 'PLAYBOOK.md'), '# new policy\n');
+  ({ code } = await exitWithin(w, 10_000, 'wait to wake on the PLAYBOOK edit'));
+  assert.equal(code, 0, w.stderr);
+  assert.match(w.stdout, /^changed: playbook$/m);
+});
+
+test('wait --actionable sleeps through a goal edit and wakes on the journal', async (t) => {
+  const dir = tempDataDir(t);
+  await pulseStub(t, dir);
+  const w = looopBg(t, dir, ['wait', '--json', '--actionable']);
+  await armed(w, 6);
+  fs.writeFileSync(path.join(dir, 'goals', 'g.md'), 'g\n');
+  fs.appendFileSync(path.join(dir, 'journal.md'), '- decided\n');
+  const { code } = await exitWithin(w, 10_000, 'wait --actionable to wake on the journal');
+  assert.equal(code, 0, w.stderr);
+  assert.deepEqual(JSON.parse(w.stdout).changed, ['goals', 'journal']);
+});
+
+test('wait wakes on a snapshot whose wake signal changed, never on a detail-only rewrite', async (t) => {
+  const dir = tempDataDir(t);
+  await pulseStub(t, dir);
+  const snap = path.join(dir, 'snapshots', 'sensor-ci.json');
+  fs.mkdirSync(path.dirname(snap), { recursive: true });
+  fs.writeFileSync(snap, JSON.stringify({ signal: { red: 0 }, detail: { run: 1 } }));
+  let w = looopBg(t, dir, ['wait', '--json']);
+  await armed(w, 6);
+  fs.writeFileSync(snap, JSON.stringify({ detail: { run: 2 }, signal: { red: 0 } }));
+  fs.writeFileSync(path.join(dir, 'goals', 'g.md'), 'g\n');
+  let { code } = await exitWithin(w, 10_000, 'wait to wake on the goal (not the detail-only snapshot rewrite)');
+  assert.equal(code, 0, w.stderr);
+  assert.deepEqual(JSON.parse(w.stdout).changed, ['goals']);
+  w = looopBg(t, dir, ['wait', '--json']);
+  await armed(w, 6);
+  fs.writeFileSync(snap, JSON.stringify({ signal: { red: 1 }, detail: { run: 3 } }));
+  ({ code } = await exitWithin(w, 10_000, 'wait to wake on the snapshot signal'));
+  assert.equal(code, 0, w.stderr);
+  const out = JSON.parse(w.stdout);
+  assert.deepEqual(out.changed, ['snapshots']);
+  assert.deepEqual(out.snapshots['sensor-ci'].signal, { red: 1 });
+  assert.ok('world_hash' in out && 'pulse' in out, 'wait prints the same state as `state`');
+});

@@ -51,7 +51,7 @@ test('the worker command must carry {{prompt_file}}; a broken config file is an 
   fs.writeFileSync(path.join(dir, 'config.json'), '{ "worker_command": ');
   r = looop(dir, ['worker', 'start', 'w1', 'task']);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, new RegExp(`cannot parse config ${path.join(dir, 'config.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  assert.match(r.stderr, new RegExp(`^looop: config ${path.join(dir, 'config.json').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid JSON \\(`, 'm'));
   fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ worker_command: 'agent --model {{model}} {{prompt_file}}' }));
   r = looop(dir, ['worker', 'start', 'w1', 'task']);
   assert.equal(r.code, 1);

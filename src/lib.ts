@@ -91,3 +91,8 @@ export { renderRunnerLine, toolArgument, collapseWs } from './decide/streamRende
 export { createTee, openRunTee, openFileSink, archiveText } from './decide/tee.ts';
 export { runnerPreflight, preflightMessage } from './config/preflight.ts';
 export { installAdvice, installHint } from './workers/program.ts';
+
+// shape (issue 7 slice 2): the one watcher, for the pulse's sleep and the tests.
+export { watchPaths, openChangeFeed, waitForChange } from './watch/pathWatch.ts';
+export type { WatchTarget, PathWatch, PathWatchOptions, ChangeFeed } from './watch/pathWatch.ts';
+export { waitForDirChange } from './watch/dirWatch.ts';

@@ -1,5 +1,7 @@
 import type { StateView } from '../commands/state.ts';
+import type { PulseView } from '../observe/pulseView.ts';
 import { neutralize as inert } from '../terminalText.ts';
+import { wakeSignal } from '../world/hash.ts';
 
 function age(ts: number, now: Date): string {
   const s = Math.max(0, Math.floor(now.getTime() / 1000) - ts);
@@ -14,6 +16,24 @@ function clip(line: string, width: number): string {
   return [...line].length <= width ? line : `${[...line].slice(0, width - 1).join('')}…`;
 }
 
+function ageOf(iso: string, now: Date): string {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? inert(iso) : age(Math.floor(ms / 1000), now);
+}
+
+/** The beat: its phase, the last decision, why the last beat did not decide, a beat cut short. */
+function beatLines(p: PulseView, now: Date, width: number): string[] {
+  const run = p.run_id === null ? '' : ` (${inert(p.run_id)})`;
+  const failures = p.failures > 0 ? `  ·  failed decides in a row: ${p.failures}` : '';
+  const lines = [`  beat: ${inert(p.phase)}${run} since ${ageOf(p.since, now)}${failures}`];
+  const d = p.last_decision;
+  if (d !== null) lines.push(clip(`  last decision: ${inert(d.action)} — ${inert(d.summary)} (${ageOf(d.at, now)})`, width));
+  if (p.last_outcome !== null) lines.push(clip(`  last beat: ${inert(p.last_outcome)}`, width));
+  const i = p.interrupted;
+  if (i !== null) lines.push(clip(`  ⚠ a pulse (pid ${i.pid}) died mid-beat while ${inert(i.phase)}${i.run_id === null ? '' : ` (${inert(i.run_id)})`}, ${ageOf(i.at, now)}; its move was not re-run`, width));
+  return lines;
+}
+
 /** The human summary of `looop state`. */
 export function renderState(s: StateView, now: Date): string {
   const width = Math.max(40, process.stdout.columns ?? 100);
@@ -22,6 +42,7 @@ export function renderState(s: StateView, now: Date): string {
     `pulse: ${s.pulse_alive ? 'live' : 'DOWN'}  ·  asks: ${s.asks.length}  ·  workers: ${live.length} live / ${s.workers.length}  ·  goals: ${s.goals.length}`,
   ];
   if (!s.pulse_alive) lines.push('  ⚠ the autonomous loop is not running — run `looop up` (no beats, snapshots are stale)');
+  if (s.pulse !== null) lines.push(...beatLines(s.pulse, now, width));
   for (const a of s.asks) {
     lines.push(clip(`  ⚑ ${inert(a.id)} (${inert(a.worker)} · ${age(a.ts, now)}): ${inert(a.prompt)}`, width));
     if (a.reference !== undefined) lines.push(clip(`      ref: ${inert(a.reference)}`, width));
@@ -35,8 +56,7 @@ export function renderState(s: StateView, now: Date): string {
   if (snaps.length > 0) {
     lines.push('sensors:');
     for (const [k, v] of snaps) {
-      const signal = typeof v === 'object' && v !== null && 'signal' in v ? (v as { signal: unknown }).signal : v;
-      lines.push(clip(`  ${inert(k)}: ${inert(JSON.stringify(signal) ?? 'null')}`, width));
+      lines.push(clip(`  ${inert(k)}: ${inert(JSON.stringify(wakeSignal(v)) ?? 'null')}`, width));
     }
   }
   if (live.length > 0) {

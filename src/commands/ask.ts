@@ -6,14 +6,12 @@ import { LooopError } from '../errors.ts';
 import { validateId } from '../ids.ts';
 import { ensureLayout, unixSeconds, type Ctx } from '../context.ts';
 import { readEntity, describeInvalid } from '../store/envelope.ts';
-import { updateEntity } from '../store/entityStore.ts';
 import { selfIdentity } from '../proc/processIdentity.ts';
 import { holdLease } from '../proc/lease.ts';
 import { openDirWatch } from '../watch/dirWatch.ts';
 import { ASK_KIND, askFile } from '../mailbox/askKind.ts';
-import { ASK_ENTITY } from '../mailbox/askEntity.ts';
 import { createAskRecord } from '../mailbox/askRecords.ts';
-import { strandAsk } from '../mailbox/askSurvey.ts';
+import { recordDelivery, strandAsk } from '../mailbox/askMoves.ts';
 import { readAnswer, readAnswerIn, settleMs } from '../mailbox/answerFiles.ts';
 import { answerArchiveDir, archiveAsks, archivedAskFile } from '../mailbox/askArchive.ts';
 import { drainTells, withSteering, type Tell } from '../mailbox/tells.ts';
@@ -97,7 +95,7 @@ export async function runAsk(ctx: Ctx, args: AskInputArgs, hooks: AskHooks): Pro
       const answer = readAnswer(ctx.paths, id, ctx.now().getTime(), settle);
       if (answer.kind === 'ready') {
         const result = deliver(ctx, args.worker, id, answer.text, hooks);
-        await markDelivered(ctx, file, rel(answer.file));
+        await markDelivered(ctx, id, file, rel(answer.file));
         archiveDelivered(ctx, id, file);
         return result;
       }
@@ -164,15 +162,7 @@ function archiveDelivered(ctx: Ctx, id: string, file: string): void {
   }
 }
 
-async function markDelivered(ctx: Ctx, file: string, answerFile: string): Promise<void> {
-  const at = ctx.now().toISOString();
-  const answered = { type: 'ANSWER' as const, file: answerFile, at };
-  const delivered = { type: 'DELIVER' as const, at };
-  const r = await updateEntity(
-    file,
-    ASK_ENTITY,
-    (cur) => (cur.state === 'pending' ? [answered, delivered] : cur.state === 'answered' ? [delivered] : cur.state === 'stranded' ? [answered] : []),
-    ctx.now,
-  );
+async function markDelivered(ctx: Ctx, id: string, file: string, answerFile: string): Promise<void> {
+  const r = await recordDelivery(ctx, id, answerFile);
   if (r.kind === 'invalid') ctx.warn(`invalid:${file}`, `answer delivered, but ${describeInvalid(ctx.paths.dataDir, r)}`);
 }

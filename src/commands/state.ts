@@ -3,6 +3,8 @@ import { surveyAsks, type AskSurvey } from '../mailbox/askSurvey.ts';
 import { toView, type AskView } from '../mailbox/askRecords.ts';
 import { goalIds, journalTail, readSnapshots } from '../observe/world.ts';
 import { pulseAlive } from '../pulse/pulseLock.ts';
+import { readPulseView, type PulseView } from '../observe/pulseView.ts';
+import { worldView } from '../world/view.ts';
 import { listFleet, type SessionInfo } from '../sessions/fleet.ts';
 
 export interface WorkerView {
@@ -13,8 +15,12 @@ export interface WorkerView {
 }
 
 export interface StateView {
+  /** The world hash over the files on disk now (reference §8.6), as the pulse computes it. */
+  readonly world_hash: string;
   readonly data_dir: string;
   readonly pulse_alive: boolean;
+  /** The beat record: what the pulse is doing and last did; null when no pulse ever ran. */
+  readonly pulse: PulseView | null;
   readonly asks: AskView[];
   readonly stranded_asks: AskView[];
   readonly workers: WorkerView[];
@@ -40,8 +46,10 @@ export async function readState(ctx: Ctx, survey?: AskSurvey): Promise<StateView
     ctx.warn('fleet-degraded', `cannot enumerate the fleet (${(e as Error).message}) — showing no workers`);
   }
   return {
+    world_hash: worldView(ctx.paths.dataDir).hash,
     data_dir: ctx.paths.dataDir,
     pulse_alive: pulseAlive(ctx.paths),
+    pulse: readPulseView(ctx.paths, ctx.warn),
     asks: survey.pending.map((e) => toView(e.context)),
     stranded_asks: survey.stranded.map((e) => toView(e.context)),
     workers,

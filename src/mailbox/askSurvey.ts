@@ -15,6 +15,7 @@ import { isAlive } from '../proc/processIdentity.ts';
 import { readLiveAsks, type AskRecord } from './askRecords.ts';
 import { readAnswer, settleMs } from './answerFiles.ts';
 import { askFile } from './askKind.ts';
+import { strandAsk } from './askMoves.ts';
 import { archiveAnswers, archiveAsks, archivedAskFile, isFinished } from './askArchive.ts';
 
 export interface AskSurvey {
@@ -24,7 +25,8 @@ export interface AskSurvey {
   readonly stranded: Envelope<AskContext>[];
 }
 
-export const ASKER_GONE = 'the asking process is gone';
+// The ask machine's moves live in askMoves.ts; re-exported for the survey's callers.
+export { ASKER_GONE, strandAsk } from './askMoves.ts';
 
 /**
  * Housekeeping must never stop a listing: a data dir we cannot write to (read-only,
@@ -97,17 +99,4 @@ export async function surveyAsks(ctx: Ctx, options: { repair: boolean }): Promis
   }
   if (options.repair) archive(ctx, finished);
   return { pending, stranded };
-}
-
-/** Moves a pending or answered ask to `stranded` through its machine; returns the freshest record. */
-export async function strandAsk(ctx: Ctx, env: Envelope<AskContext>, reason = ASKER_GONE): Promise<Envelope<AskContext>> {
-  const { updateEntity, ASK_ENTITY } = await import('./askWrites.ts');
-  const at = ctx.now().toISOString();
-  const r = await updateEntity(
-    askFile(ctx.paths, env.context.id),
-    ASK_ENTITY,
-    (cur) => (cur.state === 'pending' || cur.state === 'answered' ? [{ type: 'STRAND' as const, at, reason }] : []),
-    ctx.now,
-  );
-  return r.kind === 'updated' || r.kind === 'unchanged' ? r.envelope : env;
 }

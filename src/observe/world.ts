@@ -7,6 +7,7 @@ import type { Paths } from '../paths.ts';
 import { listDir } from '../store/fsio.ts';
 import { readDataFile, type DataFileRead } from '../store/dataFile.ts';
 import type { AskView } from '../mailbox/askRecords.ts';
+import { snapshotSignal } from '../world/view.ts';
 
 export const CATEGORIES = ['asks', 'goals', 'journal', 'playbook', 'snapshots'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -45,7 +46,7 @@ export function readSnapshots(paths: Paths, warn: Warn): Record<string, unknown>
     try {
       out[name.slice(0, -5)] = JSON.parse(bytes.toString('utf8'));
     } catch {
-      // Non-JSON snapshots are skipped here; `wait` still fingerprints their bytes.
+      // Non-JSON snapshots are skipped here; `wait` still counts their bytes.
     }
   }
   return out;
@@ -82,13 +83,30 @@ function dirHash(paths: Paths, dir: string, suffix: string | null, warn: Warn): 
   return hashOf(parts);
 }
 
+/**
+ * Snapshots move `wait` only through their wake signal (reference §8.6): a sensor that
+ * rewrites its `detail` every run must not wake a subscriber any more than the pulse.
+ * A snapshot that is not JSON counts by its bytes.
+ */
+function snapshotsHash(paths: Paths, warn: Warn): string {
+  const dir = path.join(paths.dataDir, 'snapshots');
+  const parts: (string | Buffer)[] = [];
+  for (const name of listDir(dir).sort()) {
+    if (name.startsWith('.') || !name.endsWith('.json')) continue;
+    const r = readWarned(paths, path.join(dir, name), warn);
+    const value = r.kind === 'ok' ? (snapshotSignal(r.bytes) ?? r.bytes) : r.kind === 'absent' ? '' : `refused:${r.reason}`;
+    parts.push(name.slice(0, -5), value);
+  }
+  return hashOf(parts);
+}
+
 export function fingerprints(paths: Paths, pendingAsks: readonly AskView[], warn: Warn): Fingerprints {
   return {
     asks: hashOf([JSON.stringify(pendingAsks)]),
     goals: dirHash(paths, path.join(paths.dataDir, 'goals'), '.md', warn),
     journal: hashOf([fileHashPart(paths, path.join(paths.dataDir, 'journal.md'), warn, JOURNAL_MAX_BYTES)]),
     playbook: hashOf([fileHashPart(paths, path.join(paths.dataDir, 'PLAYBOOK.md'), warn)]),
-    snapshots: dirHash(paths, path.join(paths.dataDir, 'snapshots'), null, warn),
+    snapshots: snapshotsHash(paths, warn),
   };
 }
 

@@ -2,13 +2,12 @@
 // empty and records `killed` before it replies); directly when the host is gone or
 // stuck — signal the recorded process group after checking its start time, then
 // record `killed` ourselves. Either way the record says `killed` before we return.
-import type { FSWatcher } from 'node:fs';
-import { fs } from '../nodeFs.ts';
 import type { SessionContext } from '../../machines/sessionTypes.ts';
 import type { Ctx } from '../context.ts';
 import { LooopError, isLooopError } from '../errors.ts';
 import { isAlive, isLocal } from '../proc/processIdentity.ts';
 import { updateEntity } from '../store/entityStore.ts';
+import { waitForDirChange } from '../store/dirChange.ts';
 import type { Envelope } from '../store/envelope.ts';
 import { discardTells } from '../mailbox/tells.ts';
 import { readSession } from './fleet.ts';
@@ -86,30 +85,6 @@ function readSessionState(ctx: Ctx, id: string): string | null {
   }
 }
 
-/** Resolves when `done()` holds, re-checking on changes in `dir`, or after `ms`. */
-function untilRecordChanges(dir: string, done: () => boolean, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    let watcher: FSWatcher | null = null;
-    const finish = (): void => {
-      clearTimeout(timer);
-      clearInterval(fallback);
-      watcher?.close();
-      resolve();
-    };
-    const check = (): void => {
-      if (done()) finish();
-    };
-    const timer = setTimeout(finish, ms);
-    let fallback: NodeJS.Timeout | undefined;
-    try {
-      watcher = fs.watch(dir, check);
-    } catch {
-      fallback = setInterval(check, 50);
-    }
-    check();
-  });
-}
-
 export async function killSession(ctx: Ctx, id: string): Promise<KillResult> {
   const r = readSession(ctx, id);
   if (r.kind === 'absent') throw new LooopError('NOT_FOUND', `kill ${id}: no such session`, { hint: 'list sessions with: looop worker list -a' });
@@ -133,7 +108,7 @@ export async function killSession(ctx: Ctx, id: string): Promise<KillResult> {
     }
   } else if (r.info.alive) {
     // Still starting: give its host the moment it needs to report, then kill what it reports.
-    await untilRecordChanges(sessionFiles(ctx.paths, id).dir, () => readSessionState(ctx, id) !== 'starting', START_WAIT_MS);
+    await waitForDirChange(sessionFiles(ctx.paths, id).dir, START_WAIT_MS, { until: () => readSessionState(ctx, id) !== 'starting', env: ctx.env });
     if (readSessionState(ctx, id) === 'starting') throw new LooopError('NOT_RUNNING', `kill ${id}: the session is still starting after ${START_WAIT_MS / 1000}s`, { hint: `retry: looop kill ${id}` });
     return killSession(ctx, id);
   } else {

@@ -3,15 +3,16 @@
 // already booted, or a new one) takes the session with its output on host.log —
 // never on our stdout, so `$(looop worker start …)` returns as soon as we do.
 import type { ChildProcess } from 'node:child_process';
-import type { FSWatcher } from 'node:fs';
 import { fs } from '../nodeFs.ts';
 import path from 'node:path';
 import type { SessionContext } from '../../machines/sessionTypes.ts';
 import type { Ctx } from '../context.ts';
+import type { Env } from '../paths.ts';
 import { LooopError, hasErrno } from '../errors.ts';
 import { createEntity, updateEntity } from '../store/entityStore.ts';
 import { readEntity, type Envelope } from '../store/envelope.ts';
 import { ensureDir } from '../store/fsio.ts';
+import { waitForDirChange } from '../store/dirChange.ts';
 import { spawnHost, type StandbyHost } from './hostProcess.ts';
 import { ensureMailDirs } from './inbox.ts';
 import { SESSION_ENTITY } from './sessionEntity.ts';
@@ -67,12 +68,12 @@ export async function launchSession(ctx: Ctx, spec: LaunchSpec, standby?: Standb
   const fromStandby = standby?.go() ?? null;
   let child = fromStandby ?? spawnHost(ctx, spec.id, files.hostLog);
   try {
-    let env = await untilStarted(files, exitOf(child));
+    let env = await untilStarted(files, exitOf(child), ctx.env);
     if (env === null && fromStandby !== null && !fs.existsSync(files.hostLog)) {
       // The standby host died before taking the session (taking it opens host.log first): start one afresh.
       child.unref();
       child = spawnHost(ctx, spec.id, files.hostLog);
-      env = await untilStarted(files, exitOf(child));
+      env = await untilStarted(files, exitOf(child), ctx.env);
     }
     // The host never ran the command (no PTY addon, a bad cwd): that is the start failing, not a worker that ended.
     if (env !== null && env.state === 'exited' && env.context.startedAt === null && env.context.reason !== null) {
@@ -97,42 +98,25 @@ function exitOf(child: ChildProcess): Promise<number | null> {
 }
 
 /** Waits (on watch events) for the record to leave `starting`; null when the host died first. */
-function untilStarted(files: SessionFiles, hostExit: Promise<number | null>): Promise<Envelope<SessionContext> | null> {
-  return new Promise((resolve, reject) => {
-    let watcher: FSWatcher | null = null;
-    let fallback: NodeJS.Timeout | undefined;
-    let settled = false;
-    const finish = (v: Envelope<SessionContext> | null, err?: Error): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      clearInterval(fallback);
-      watcher?.close();
-      if (err !== undefined) reject(err);
-      else resolve(v);
-    };
-    const check = (): boolean => {
-      const r = readEntity(files.record, SESSION_KIND);
-      if (r.kind === 'ok' && r.envelope.state !== 'starting') {
-        finish(r.envelope);
-        return true;
-      }
-      return false;
-    };
-    const timer = setTimeout(() => {
-      if (!check()) finish(null, new LooopError('HOST_UNRESPONSIVE', `the session host did not start within ${WAIT_MS / 1000}s`, { hint: `see ${files.hostLog}` }));
-    }, WAIT_MS);
-    try {
-      watcher = fs.watch(files.dir, () => check());
-    } catch {
-      // No watch on this filesystem: re-read on a short interval instead.
-      fallback = setInterval(check, 50);
-    }
-    void hostExit.then(() => {
-      if (!check()) finish(null);
-    });
-    check();
+async function untilStarted(files: SessionFiles, hostExit: Promise<number | null>, env: Env): Promise<Envelope<SessionContext> | null> {
+  const started = (): Envelope<SessionContext> | null => {
+    const r = readEntity(files.record, SESSION_KIND);
+    return r.kind === 'ok' && r.envelope.state !== 'starting' ? r.envelope : null;
+  };
+  let exited = false;
+  const stop = new AbortController();
+  void hostExit.then(() => {
+    exited = true;
+    stop.abort();
   });
+  try {
+    await waitForDirChange(files.dir, WAIT_MS, { until: () => started() !== null, signal: stop.signal, env });
+  } finally {
+    stop.abort();
+  }
+  const record = started();
+  if (record !== null || exited) return record;
+  throw new LooopError('HOST_UNRESPONSIVE', `the session host did not start within ${WAIT_MS / 1000}s`, { hint: `see ${files.hostLog}` });
 }
 
 /**

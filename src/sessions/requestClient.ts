@@ -1,9 +1,8 @@
 // A client's round trip through a host's inbox: check the session is live, arm a
 // watch on outbox/, deliver, and wait for the reply file. Watch events are the fast
 // path; a slower re-check of the host's liveness makes a dead host fail fast
-// instead of running into the deadline.
-import type { FSWatcher } from 'node:fs';
-import { fs } from '../nodeFs.ts';
+// instead of running into the deadline. Without a watch (polling), the watch's own
+// poll tick re-reads the outbox.
 import type { Ctx } from '../context.ts';
 import { LooopError } from '../errors.ts';
 import { readSession } from './fleet.ts';
@@ -33,15 +32,12 @@ export async function hostRequest(ctx: Ctx, id: string, op: RequestOp, verb: str
   requireLive(ctx, id, verb);
   const files = sessionFiles(ctx.paths, id);
   const timeoutMs = options.timeoutMs ?? 5000;
-  let watcher: FSWatcher | null = null;
-  let wake: (() => void) | null = null;
-  try {
-    watcher = fs.watch(files.outbox, () => wake?.());
-  } catch {
-    // No watch: the liveness re-check below doubles as the poll.
-  }
+  // Armed before the request is delivered, so the reply cannot land unseen.
+  const { openDirWatch } = await import('../watch/dirWatch.ts');
+  const watch = await openDirWatch([files.outbox], { env: ctx.env });
   const name = deliver(files, op, true);
   const deadline = Date.now() + timeoutMs;
+  let livenessAt = Date.now() + LIVENESS_RECHECK_MS;
   try {
     for (;;) {
       const reply: Reply | null = collectReply(files, name);
@@ -49,22 +45,15 @@ export async function hostRequest(ctx: Ctx, id: string, op: RequestOp, verb: str
         if (reply.ok) return reply.data;
         throw new LooopError('NOT_RUNNING', `${verb} ${id}: ${reply.error}`, { hint: `see the session: looop worker list -a` });
       }
-      const left = deadline - Date.now();
-      if (left <= 0) {
+      const now = Date.now();
+      if (now >= deadline) {
         withdraw(files, name);
         throw new LooopError('HOST_UNRESPONSIVE', `${verb} ${id}: the session host did not answer within ${timeoutMs} ms`, {
           hint: `its log is sessions/${id}/host.log; \`looop kill ${id}\` ends it without the host`,
         });
       }
-      const woke = await new Promise<boolean>((resolve) => {
-        const t = setTimeout(() => resolve(false), Math.min(left, watcher === null ? 20 : LIVENESS_RECHECK_MS));
-        wake = () => {
-          clearTimeout(t);
-          resolve(true);
-        };
-      });
-      wake = null;
-      if (!woke) {
+      if (now >= livenessAt) {
+        livenessAt = now + LIVENESS_RECHECK_MS;
         try {
           requireLive(ctx, id, verb);
         } catch (e) {
@@ -78,9 +67,10 @@ export async function hostRequest(ctx: Ctx, id: string, op: RequestOp, verb: str
           throw e;
         }
       }
+      await watch.next(Math.max(1, Math.min(deadline, livenessAt) - now));
     }
   } finally {
-    watcher?.close();
+    await watch.close();
   }
 }
 

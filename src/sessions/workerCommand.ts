@@ -1,13 +1,13 @@
 // Which command a worker runs: a --command override, else `worker_command` from the
-// config file (the built-in default only when there is no config file at all — a
-// broken config is an error, never silently replaced). The prompt path is
+// config (src/config/config.ts `loadConfig`, the one reader: the built-in default when
+// the file or the key is absent — a broken config is an error, never silently replaced). The prompt path is
 // substituted shell-quoted, and the whole line runs in the data dir.
 import path from 'node:path';
 import type { Ctx } from '../context.ts';
 import { LooopError } from '../errors.ts';
-import { readIfExists } from '../store/fsio.ts';
+import { loadConfig, readConfigObject } from '../config/config.ts';
 
-export const DEFAULT_WORKER_COMMAND = 'claude --dangerously-skip-permissions --model opus "$(cat {{prompt_file}})"';
+export { DEFAULT_WORKER_COMMAND } from '../config/config.ts';
 const PLACEHOLDER = '{{prompt_file}}';
 
 export interface WorkerTemplate {
@@ -22,27 +22,6 @@ export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-function readConfig(ctx: Ctx): Record<string, unknown> | null {
-  const file = ctx.paths.configPath;
-  let bytes: Buffer | null;
-  try {
-    bytes = readIfExists(file);
-  } catch (e) {
-    throw new LooopError('CONFIG', `cannot read config ${file}: ${(e as Error).message}`);
-  }
-  if (bytes === null) return null;
-  let o: unknown;
-  try {
-    o = JSON.parse(bytes.toString('utf8'));
-  } catch (e) {
-    throw new LooopError('CONFIG', `cannot parse config ${file}: ${(e as Error).message}`, {
-      hint: 'fix the JSON (or remove the file to use the built-in default), then retry',
-    });
-  }
-  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new LooopError('CONFIG', `config ${file} is not a JSON object`);
-  return o as Record<string, unknown>;
-}
-
 function nonBlank(v: unknown): string | undefined {
   return typeof v === 'string' && v.trim() !== '' ? v : undefined;
 }
@@ -51,9 +30,10 @@ function nonBlank(v: unknown): string | undefined {
 export function workerTemplate(ctx: Ctx, opts: { command?: string; runner?: string }): WorkerTemplate {
   const override = nonBlank(opts.command);
   if (override !== undefined) return { template: override, label: '--command override', override: true };
-  const config = readConfig(ctx);
+  // The one config reader: a broken file stops the start with one line naming it.
+  const config = loadConfig(ctx.paths);
   if (opts.runner !== undefined) {
-    const runners = config?.runners;
+    const runners = readConfigObject(ctx.paths)?.runners;
     const r = typeof runners === 'object' && runners !== null ? (runners as Record<string, unknown>)[opts.runner] : undefined;
     const cmd = typeof r === 'object' && r !== null ? (nonBlank((r as Record<string, unknown>).worker_command) ?? nonBlank((r as Record<string, unknown>).interactive)) : undefined;
     if (cmd === undefined) {
@@ -61,13 +41,7 @@ export function workerTemplate(ctx: Ctx, opts: { command?: string; runner?: stri
     }
     return { template: cmd, label: `runners.${opts.runner}`, override: false };
   }
-  if (config === null) return { template: DEFAULT_WORKER_COMMAND, label: 'worker_command', override: false };
-  // `interactive` is the seed-era name of the same key.
-  const cmd = nonBlank(config.worker_command) ?? nonBlank(config.interactive);
-  if (cmd === undefined) {
-    throw new LooopError('CONFIG', `no \`worker_command\` configured in ${ctx.paths.configPath}`, { hint: 'add "worker_command": "… {{prompt_file}} …", or pass --command' });
-  }
-  return { template: cmd, label: 'worker_command', override: false };
+  return { template: config.workerCommand, label: 'worker_command', override: false };
 }
 
 /** Checks the raw template, then substitutes the quoted prompt path everywhere. */

@@ -1,9 +1,10 @@
-// Watch events are hints, never data: callers re-read their files after every
-// wake. A periodic rescan covers events the kernel dropped (inotify overflow is
-// silent in Node), and when no watch can be set up we poll and say so once.
-import { watch as chokidarWatch, type FSWatcher } from 'chokidar';
-import path from 'node:path';
+// Two cheap shapes of the one watch (watchCore.ts): a long-lived wake-up for a blocked
+// verb (`ask`, `wait`, the session host's inbox) that re-reads only what it needs, and
+// a bounded one-shot wait for a directory change (a lock holder finishing, a host
+// reporting, a reply landing). Neither reports what changed in detail: the caller
+// re-reads. For exact per-path changes across several directories see pathWatch.ts.
 import type { Env } from '../paths.ts';
+import { openWatchCore } from './watchCore.ts';
 
 export type WakeReason = 'event' | 'rescan' | 'deadline';
 
@@ -28,89 +29,45 @@ export interface DirWatch {
 export interface WatchOptions {
   readonly env: Env;
   /** Called once if the watch cannot be set up and we fall back to polling. */
-  readonly onFallback: (message: string) => void;
+  readonly onFallback?: (message: string) => void;
   /** Rescan period while events work (ms). */
   readonly rescanMs?: number;
-}
-
-const DEFAULT_RESCAN_MS = 2000;
-const POLL_MS = 100;
-
-function envMs(env: Env, name: string, fallback: number, min: number): number {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  return Number.isInteger(n) && n >= min ? n : fallback;
 }
 
 /** Watches the given directories (depth 0). Resolves once the watch is ready or has fallen back. */
 export async function openDirWatch(dirs: readonly string[], options: WatchOptions): Promise<DirWatch> {
   let dirty = false;
   let waiter: ((r: WakeReason) => void) | null = null;
-  let mode: 'events' | 'polling' = 'events';
-  let watcher: FSWatcher | null = null;
-  let timer: NodeJS.Timeout | null = null;
   let changedAll = true;
   let changedDirs = new Set<string>();
 
   const wake = (reason: WakeReason): void => {
-    if (reason === 'rescan') changedAll = true;
     if (waiter !== null) {
       const w = waiter;
       waiter = null;
       w(reason);
-    } else if (reason === 'event') {
+    } else if (reason !== 'deadline') {
       dirty = true;
     }
   };
-
-  const startPolling = (why: string): void => {
-    if (mode === 'polling') return;
-    mode = 'polling';
-    if (watcher !== null) void watcher.close();
-    watcher = null;
-    if (timer !== null) clearInterval(timer);
-    const pollMs = envMs(options.env, 'LOOOP_POLL_MS', POLL_MS, 10);
-    options.onFallback(`cannot watch ${dirs.join(', ')} (${why}) — polling every ${pollMs} ms instead`);
-    timer = setInterval(() => wake('rescan'), pollMs);
-  };
-
-  const rescanMs = options.rescanMs ?? envMs(options.env, 'LOOOP_RESCAN_MS', DEFAULT_RESCAN_MS, 10);
-  if (options.env.LOOOP_WATCH === 'poll') {
-    mode = 'polling';
-    timer = setInterval(() => wake('rescan'), envMs(options.env, 'LOOOP_POLL_MS', POLL_MS, 10));
-  } else {
-    timer = setInterval(() => wake('rescan'), rescanMs);
-    const roots = new Set(dirs.map((d) => path.resolve(d)));
-    const w = chokidarWatch([...roots], {
-      ignoreInitial: true,
-      depth: 0,
-      atomic: false,
-      awaitWriteFinish: false,
-      // Only the directories themselves: chokidar would otherwise add one inotify watch
-      // per file, and a mailbox with thousands of answers would exhaust the user's
-      // watch limit across many blocked asks. The directory watch still reports every
-      // change inside it as a raw event, which is all a hint needs to be.
-      ignored: (p: string) => !roots.has(path.resolve(p)),
-    });
-    watcher = w;
-    w.on('raw', (_event, _name, details: unknown) => {
-      const watched = typeof details === 'object' && details !== null ? (details as { watchedPath?: unknown }).watchedPath : undefined;
-      if (typeof watched === 'string' && roots.has(path.resolve(watched))) changedDirs.add(path.resolve(watched));
-      else changedAll = true;
-      wake('event');
-    });
-    await new Promise<void>((resolve) => {
-      w.once('ready', resolve);
-      w.on('error', (err: unknown) => {
-        startPolling(err instanceof Error ? err.message : String(err));
-        resolve();
-      });
-    });
-  }
+  const core = await openWatchCore(
+    dirs,
+    {
+      onEvent: (dir) => {
+        if (dir === null) changedAll = true;
+        else changedDirs.add(dir);
+        wake('event');
+      },
+      onTick: () => {
+        changedAll = true;
+        wake('rescan');
+      },
+    },
+    options,
+  );
 
   return {
-    mode: () => mode,
+    mode: core.mode,
     takeChanges(): WatchChanges {
       const out = { all: changedAll, dirs: changedDirs };
       changedAll = false;
@@ -128,16 +85,54 @@ export async function openDirWatch(dirs: readonly string[], options: WatchOption
           if (deadline !== undefined) clearTimeout(deadline);
           resolve(r);
         };
-        if (maxWaitMs !== undefined) {
-          deadline = setTimeout(() => wake('deadline'), Math.max(0, maxWaitMs));
-        }
+        if (maxWaitMs !== undefined) deadline = setTimeout(() => wake('deadline'), Math.max(0, maxWaitMs));
       });
     },
-    async close(): Promise<void> {
-      if (timer !== null) clearInterval(timer);
-      timer = null;
-      if (watcher !== null) await watcher.close();
-      watcher = null;
-    },
+    close: () => core.close(),
   };
+}
+
+export interface DirChangeOptions {
+  /** Only changes to this entry count (a rescan or poll tick always counts). */
+  readonly name?: string;
+  /** Resolve once this holds, checked once the watch is armed and on each counted change. */
+  readonly until?: () => boolean;
+  /** Stops the wait early (the caller saw what it waited for another way). */
+  readonly signal?: AbortSignal;
+  /** LOOOP_WATCH / LOOOP_POLL_MS / LOOOP_RESCAN_MS; process.env when not given. */
+  readonly env?: Env;
+}
+
+/**
+ * Waits for a change in `dir` (and `until` to hold), or at most `maxMs`. The caller
+ * re-reads its files either way: this only saves it from sleeping blind. A watch that
+ * cannot be set up silently polls: the wait is bounded anyway.
+ */
+export async function waitForDirChange(dir: string, maxMs: number, options: DirChangeOptions = {}): Promise<void> {
+  const { name, until, signal } = options;
+  if (signal?.aborted === true) return;
+  let done!: () => void;
+  const settled = new Promise<void>((resolve) => {
+    done = resolve;
+  });
+  const timer = setTimeout(done, maxMs);
+  const onAbort = (): void => done();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const check = (): void => {
+    if (until === undefined || until()) done();
+  };
+  let core: Awaited<ReturnType<typeof openWatchCore>> | null = null;
+  try {
+    const onEvent = (_dir: string | null, changed: string | null): void => {
+      if (name === undefined || changed === null || changed === name) check();
+    };
+    core = await openWatchCore([dir], { onEvent, onTick: check }, { env: options.env ?? process.env, light: true });
+    // Checked after the watch is armed, so a change in between is not missed.
+    if (until?.() === true) done();
+    await settled;
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+    await core?.close();
+  }
 }
