@@ -74,6 +74,8 @@ export const beatMachine = setup({
     },
     deciding: {
       on: {
+        // The pulse was told to stop and cut its own decide short: not a failure.
+        SKIP: { target: 'idle', actions: ['skipped', 'enter'] },
         DECIDED: { target: 'committing', actions: ['decided', 'enter'] },
         FAIL: { target: 'idle', actions: ['failed', 'enter'] },
         ADOPT: { target: 'idle', actions: { type: 'interrupt', params: { phase: 'deciding' } } },

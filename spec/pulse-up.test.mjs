@@ -28,7 +28,7 @@ test('up: a runner that is not installed is named before anything starts', (t) =
 test('up: twenty racing ups start exactly one pulse, and every other one names it; down stops it and its workers', async (t) => {
   const dir = tempDataDir(t, 'up-race');
   const queue = scriptedPulseDir(dir, {
-    '01.json': { action: 'start_worker', id: 'w1', prompt: 'wait around', command: 'bash -c "sleep 600"' },
+    '01.json': { action: 'start_worker', id: 'w1', prompt: 'wait around', command: 'sleep 600 # {{prompt_file}}' },
   });
   const results = await Promise.all(Array.from({ length: 20 }, () => looopAsync(dir, ['up'])));
   for (const r of results) assert.equal(r.code, 0, `up failed: ${r.stderr}`);

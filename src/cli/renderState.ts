@@ -1,4 +1,4 @@
-import type { StateView } from '../commands/state.ts';
+import type { HeldBack, StateView } from '../commands/state.ts';
 import type { PulseView } from '../observe/pulseView.ts';
 import { neutralize as inert } from '../terminalText.ts';
 import { wakeSignal } from '../world/hash.ts';
@@ -34,6 +34,22 @@ function beatLines(p: PulseView, now: Date, width: number): string[] {
   return lines;
 }
 
+/** Why the next decide is being held back, in one line a person can act on. */
+function heldBackLine(h: HeldBack): string {
+  switch (h.kind) {
+    case 'backoff':
+      return `backing off after ${h.fails} failed decide(s): next try in ${h.retry_in_s}s (edit a goal or PLAYBOOK.md to retry now)`;
+    case 'cap':
+      return `hourly decide cap reached (${h.used}/${h.cap}, LOOOP_MAX_DECIDES_PER_HOUR): next decide in ${h.retry_in_s}s`;
+    case 'flapping':
+      return `flapping sensors (every beat costs a decide): ${inert(h.sensors.join(', '))}`;
+    case 'nudge':
+      return h.in_s > 0 ? `the decider asked for the next beat in ${h.in_s}s` : 'a beat the decider asked for is due';
+    case 'unreadable':
+      return `idle until fixed: ${inert(h.problem)}`;
+  }
+}
+
 /** The human summary of `looop state`. */
 export function renderState(s: StateView, now: Date): string {
   const width = Math.max(40, process.stdout.columns ?? 100);
@@ -43,6 +59,8 @@ export function renderState(s: StateView, now: Date): string {
   ];
   if (!s.pulse_alive) lines.push('  ⚠ the autonomous loop is not running — run `looop up` (no beats, snapshots are stale)');
   if (s.pulse !== null) lines.push(...beatLines(s.pulse, now, width));
+  for (const h of s.held_back) lines.push(clip(`  ⏸ ${heldBackLine(h)}`, width));
+  for (const p of s.guard_problems) lines.push(clip(`  ⚠ ${inert(p)}`, width));
   for (const a of s.asks) {
     lines.push(clip(`  ⚑ ${inert(a.id)} (${inert(a.worker)} · ${age(a.ts, now)}): ${inert(a.prompt)}`, width));
     if (a.reference !== undefined) lines.push(clip(`      ref: ${inert(a.reference)}`, width));

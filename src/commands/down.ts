@@ -8,7 +8,7 @@ import { pulseAlive, pulseHolder, pulseLockFile } from '../pulse/pulseLock.ts';
 import { readSession } from '../sessions/fleet.ts';
 import { killSession } from '../sessions/killSession.ts';
 import { reapSession, sweepWorkers } from '../sessions/reap.ts';
-import { untilChanged } from '../watch/watchPaths.ts';
+import { untilTrue } from '../watch/pathWatch.ts';
 
 export interface DownResult {
   readonly pulse: 'stopped' | 'not-running';
@@ -37,7 +37,7 @@ async function stopPulse(ctx: Ctx): Promise<boolean> {
       if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
     }
   }
-  await untilChanged([{ dir: ctx.paths.lockDir }], () => !pulseAlive(ctx.paths), LOCK_WAIT_MS);
+  await untilTrue([{ dir: ctx.paths.lockDir }], () => !pulseAlive(ctx.paths), LOCK_WAIT_MS, { env: ctx.env });
   if (pulseAlive(ctx.paths)) {
     throw new LooopError('REFUSED', `the pulse survived the stop (still holding ${pulseLockFile(ctx.paths)} after ${LOCK_WAIT_MS / 1000}s)`, {
       hint: 'retry `looop down`, or look at it with `looop state` and `looop worker list -a`',

@@ -5,6 +5,7 @@ import { goalIds, journalTail, readSnapshots } from '../observe/world.ts';
 import { pulseAlive } from '../pulse/pulseLock.ts';
 import { readPulseView, type PulseView } from '../observe/pulseView.ts';
 import { worldView } from '../world/view.ts';
+import { guardReport, type GuardHold } from '../guards/report.ts';
 import { listFleet, type SessionInfo } from '../sessions/fleet.ts';
 
 export interface WorkerView {
@@ -27,6 +28,32 @@ export interface StateView {
   readonly goals: string[];
   readonly snapshots: Record<string, unknown>;
   readonly journal_tail: string[];
+  /** Every guard holding the next decide back right now, and guard files that cannot be read. */
+  readonly held_back: readonly HeldBack[];
+  readonly guard_problems: readonly string[];
+}
+
+/** A guard hold as JSON clients read it (snake_case, like every other field here). */
+export type HeldBack =
+  | { readonly kind: 'backoff'; readonly fails: number; readonly retry_in_s: number }
+  | { readonly kind: 'cap'; readonly cap: number; readonly used: number; readonly retry_in_s: number }
+  | { readonly kind: 'flapping'; readonly sensors: readonly string[] }
+  | { readonly kind: 'nudge'; readonly due_unix: number; readonly in_s: number }
+  | { readonly kind: 'unreadable'; readonly file: string; readonly problem: string };
+
+function heldBack(h: GuardHold): HeldBack {
+  switch (h.kind) {
+    case 'backoff':
+      return { kind: h.kind, fails: h.fails, retry_in_s: h.retryInS };
+    case 'cap':
+      return { kind: h.kind, cap: h.cap, used: h.used, retry_in_s: h.retryInS };
+    case 'flapping':
+      return { kind: h.kind, sensors: h.sensors };
+    case 'nudge':
+      return { kind: h.kind, due_unix: h.dueS, in_s: h.inS };
+    case 'unreadable':
+      return { kind: h.kind, file: h.file, problem: h.problem };
+  }
 }
 
 function workerView(s: SessionInfo): WorkerView {
@@ -45,8 +72,10 @@ export async function readState(ctx: Ctx, survey?: AskSurvey): Promise<StateView
   } catch (e) {
     ctx.warn('fleet-degraded', `cannot enumerate the fleet (${(e as Error).message}) — showing no workers`);
   }
+  const world = worldView(ctx.paths.dataDir);
+  const guards = guardReport(ctx, ctx.now(), { policyHash: world.policyHash });
   return {
-    world_hash: worldView(ctx.paths.dataDir).hash,
+    world_hash: world.hash,
     data_dir: ctx.paths.dataDir,
     pulse_alive: pulseAlive(ctx.paths),
     pulse: readPulseView(ctx.paths, ctx.warn),
@@ -56,5 +85,7 @@ export async function readState(ctx: Ctx, survey?: AskSurvey): Promise<StateView
     goals: goalIds(ctx.paths),
     snapshots: readSnapshots(ctx.paths, ctx.warn),
     journal_tail: journalTail(ctx.paths, 20, ctx.warn),
+    held_back: guards.holding.map(heldBack),
+    guard_problems: [...guards.problems],
   };
 }

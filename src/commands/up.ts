@@ -12,7 +12,7 @@ import { startSession } from '../sessions/launch.ts';
 import { reapSession } from '../sessions/reap.ts';
 import { sessionFiles } from '../sessions/sessionKind.ts';
 import { shellQuote } from '../sessions/workerCommand.ts';
-import { untilChanged } from '../watch/watchPaths.ts';
+import { untilTrue } from '../watch/pathWatch.ts';
 import { describeEnd, sessionEnd } from '../workers/earlyEnd.ts';
 
 export type UpResult =
@@ -42,7 +42,7 @@ async function awaitPulse(ctx: Ctx): Promise<{ pid: number; since: string | null
     const s = readSession(ctx, PULSE_ID);
     return s.kind === 'ok' && !s.info.alive;
   };
-  await untilChanged([{ dir: ctx.paths.lockDir }, { dir: files.dir, names: (n) => n === 'session.json' }], check, START_WAIT_MS);
+  await untilTrue([{ dir: ctx.paths.lockDir }, { dir: files.dir, names: (n) => n === 'session.json' }], check, START_WAIT_MS, { env: ctx.env });
   const h = pulseHolder(ctx.paths);
   if (h !== null) return h;
   const end = await sessionEnd(ctx, PULSE_ID);

@@ -6,6 +6,7 @@
 // the runner is never held up by its archive.
 import path from 'node:path';
 import { fs } from '../nodeFs.ts';
+import { FILE_MODE } from '../store/fsio.ts';
 import { clockStamp, stampedLines, stripAnsi } from '../log/lineLayout.ts';
 import { renderRunnerLine, type Rendered } from './streamRender.ts';
 
@@ -55,7 +56,7 @@ export function openFileSink(file: string): TeeSink | TeeProblem {
   let fd: number;
   try {
     const c = fs.constants;
-    fd = fs.openSync(file, c.O_WRONLY | c.O_CREAT | c.O_TRUNC | c.O_NOFOLLOW | c.O_NONBLOCK, 0o644);
+    fd = fs.openSync(file, c.O_WRONLY | c.O_CREAT | c.O_TRUNC | c.O_NOFOLLOW | c.O_NONBLOCK, FILE_MODE);
   } catch (e) {
     return { file, op: 'open', problem: `cannot open ${file} for the runner's output (${errCode(e)}); the output goes unrecorded there this attempt` };
   }

@@ -23,6 +23,7 @@ export interface BeatDeps {
   readonly sessionTtlS: number;
   readonly sensorSpawner?: SensorSpawner;
   readonly runnerSpawn?: SpawnFn;
+  readonly hungUp?: () => boolean;
 }
 
 export async function runBeat(deps: BeatDeps, force: boolean): Promise<BeatResult> {
@@ -40,5 +41,8 @@ export async function runBeat(deps: BeatDeps, force: boolean): Promise<BeatResul
     await advanceBeat(ctx, { type: 'SKIP', at: ctx.now().toISOString(), reason: gate.reason });
     return IDLE;
   }
-  return decideAndCommit({ ctx, log, env: deps.env, json: deps.json, ...(deps.runnerSpawn === undefined ? {} : { spawn: deps.runnerSpawn }) }, world);
+  return decideAndCommit(
+    { ctx, log, env: deps.env, json: deps.json, ...(deps.runnerSpawn === undefined ? {} : { spawn: deps.runnerSpawn }), ...(deps.hungUp === undefined ? {} : { hungUp: deps.hungUp }) },
+    world,
+  );
 }

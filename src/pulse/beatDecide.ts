@@ -35,6 +35,8 @@ export interface DecideDeps {
   readonly env: NodeJS.ProcessEnv;
   readonly json: boolean;
   readonly spawn?: SpawnFn;
+  /** True once the pulse was told to go at once (SIGHUP): a decide it cut short is no failure. */
+  readonly hungUp?: () => boolean;
 }
 
 /** What the loop needs from a beat. */
@@ -158,6 +160,10 @@ export async function decideAndCommit(deps: DecideDeps, world: WorldView): Promi
       onProblem: (p) => log.warn('tick.guard_degraded', p.problem, { file: p.file }),
     },
   );
+  if (ran.kind !== 'ok' && deps.hungUp?.() === true) {
+    log.info('tick.aborted', 'the pulse is stopping: this decide was cut short and does not count as a failure');
+    return idle(ctx, 'the pulse stopped mid-decide');
+  }
   if (ran.kind !== 'ok') {
     return fail(deps, world, runId, runDir, startMs, { code: 'tick.failed', error: `the runner command failed before producing a decision: ${ran.cause}`, logMsg: 'tick failed' });
   }

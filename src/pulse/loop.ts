@@ -45,8 +45,9 @@ export async function runPulse(input: PulseInput): Promise<number> {
       hint: 'stop it with `looop down` first, or watch it with `looop log pulse --follow`',
     });
   }
-  const sleeper = input.sleeper ?? openSleeper(ctx.paths);
+  const sleeper = input.sleeper ?? (await openSleeper(ctx.paths, ctx.env));
   let stopping = false;
+  let hungUp = false;
   const onSignal = () => {
     stopping = true;
     sleeper.stop();
@@ -54,6 +55,7 @@ export async function runPulse(input: PulseInput): Promise<number> {
   // The session engine ends a session with SIGHUP (`looop down`): no beat to finish,
   // and the decider and sensors, each in a group of their own, go with us.
   const onHangup = () => {
+    hungUp = true;
     killChildGroups();
     onSignal();
   };
@@ -85,6 +87,7 @@ export async function runPulse(input: PulseInput): Promise<number> {
       sessionTtlS: config.sessionTtl,
       sensorSpawner: trackedSensorSpawner(input.beatDeps?.sensorSpawner ?? nodeSpawner),
       runnerSpawn: trackedRunnerSpawn(input.beatDeps?.runnerSpawn),
+      hungUp: () => hungUp,
     };
     let force = true;
     while (!stopping) {

@@ -6,7 +6,8 @@
 // never lengthen it), so the pulse's own nudge never triggers an extra beat.
 import path from 'node:path';
 import type { Paths } from '../paths.ts';
-import { watchPaths, type WatchTarget } from '../watch/watchPaths.ts';
+import type { Env } from '../paths.ts';
+import { watchPaths, type WatchTarget } from '../watch/pathWatch.ts';
 
 /** Changes that land within this window after the first one are the same wake. */
 export const COALESCE_MS = 100;
@@ -38,32 +39,32 @@ export function wakeTargets(paths: Paths): { wake: WatchTarget[]; deadline: Watc
   const d = paths.dataDir;
   return {
     wake: [
-      { dir: d, names: (n) => n === 'PLAYBOOK.md' },
-      { dir: path.join(d, 'goals'), names: (n) => n.endsWith('.md') },
-      { dir: paths.asks, names: (n) => n.endsWith('.json') },
+      { dir: d, names: (n: string) => n === 'PLAYBOOK.md' },
+      { dir: path.join(d, 'goals'), names: (n: string) => n.endsWith('.md') },
+      { dir: paths.asks, names: (n: string) => n.endsWith('.json') },
       { dir: paths.answers },
-      { dir: paths.sessions, depth: 1, names: (n) => n === 'session.json' },
+      { dir: paths.sessions, depth: 1, names: (n: string) => n === 'session.json' },
     ],
     deadline: [
-      { dir: d, names: (n) => n === '.next-wake.json' },
-      { dir: path.join(d, 'schedules'), names: (n) => n.endsWith('.json') },
+      { dir: d, names: (n: string) => n === '.next-wake.json' },
+      { dir: path.join(d, 'schedules'), names: (n: string) => n.endsWith('.json') },
     ],
   };
 }
 
-export function openSleeper(paths: Paths, clock: SleeperClock = REAL_CLOCK): Sleeper {
+export async function openSleeper(paths: Paths, env: Env, clock: SleeperClock = REAL_CLOCK): Promise<Sleeper> {
   let stopped = false;
   let changed: string[] = [];
   let kick: (() => void) | null = null;
   let moved: (() => void) | null = null;
 
   const targets = wakeTargets(paths);
-  const onWake = (file: string) => {
-    changed.push(path.relative(paths.dataDir, file));
+  const onWake = (files: readonly string[]) => {
+    for (const f of files) changed.push(path.relative(paths.dataDir, f));
     kick?.();
   };
   const onDeadline = () => moved?.();
-  const watchers = [watchPaths(targets.wake, onWake), watchPaths(targets.deadline, onDeadline)];
+  const watchers = await Promise.all([watchPaths(targets.wake, onWake, { env }), watchPaths(targets.deadline, onDeadline, { env })]);
 
   return {
     stop() {

@@ -259,3 +259,23 @@ export async function waitForChange(targets: readonly WatchTarget[], options: Pa
     await feed.close();
   }
 }
+
+/**
+ * Resolves true once `check()` holds, re-checking after every change under `targets`;
+ * false when `withinMs` passes first. The watch is armed before the first check, so a
+ * change that lands between a check and the wait is never missed.
+ */
+export async function untilTrue(targets: readonly WatchTarget[], check: () => boolean, withinMs: number, options: PathWatchOptions): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  const feed = await openChangeFeed(targets, options);
+  try {
+    for (;;) {
+      if (check()) return true;
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      await feed.next({ withinMs: left });
+    }
+  } finally {
+    await feed.close();
+  }
+}
