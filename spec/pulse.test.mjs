@@ -149,3 +149,36 @@ test('pulse: killed mid-beat, the next pulse reports the interrupted beat once a
   assert.equal(logEvents(second).filter(isEvent('pulse.interrupted')).length, 1);
   assert.equal(readJson(path.join(dir, 'beat.json')).context.interrupted, null, 'reported once, then cleared');
 });
+
+test('pulse: a crashing runner, an unknown action, wrong field types and a 10 MB decision each fail one beat with one clear line, and the pulse beats on', async (t) => {
+  const dir = tempDataDir(t, 'pulse-bad');
+  const queue = scriptedPulseDir(dir);
+  const cases = [
+    ['01.crash', '', /the tick runner failed \(exit 3\)/],
+    ['02.json', { action: 'launch_rockets' }, /action/],
+    ['03.json', { action: 'write_goal', id: 'ship', body: 42 }, /body/],
+    ['04.raw', `{"action":"noop","reason":"${'x'.repeat(10 << 20)}"}`, /too big|bytes|large/i],
+  ];
+  const p = startPulse(t, dir);
+  await waitEvent(p, decided, 'the first (empty-script) beat');
+  for (const [i, [name, body, why]] of cases.entries()) {
+    addStep(queue, name, body);
+    looop(dir, ['goal', 'write', `edit${i}`, `policy edit ${i}`]);
+    const e = await waitEvent(p, isEvent('tick.failed'), `the beat that plays ${name} to fail`, i + 1);
+    assert.match(e.error, why, `${name}: ${e.error}`);
+    assert.ok(e.error.length < 2000, 'one line, not a dump');
+  }
+  assert.equal(fs.existsSync(path.join(dir, 'goals', 'ship.md')), false);
+  assert.equal(p.exited, null, 'the pulse is still running');
+
+  // A config broken by hand stops the decide (named), not the pulse; fixed, it decides again.
+  const good = fs.readFileSync(path.join(dir, 'config.json'));
+  fs.writeFileSync(path.join(dir, 'config.json'), '{ not json');
+  looop(dir, ['goal', 'write', 'edit-config', 'after the config broke']);
+  const bad = await waitEvent(p, isEvent('tick.error'), 'the beat to report the broken config');
+  assert.match(bad.msg, /config\.json/);
+  fs.writeFileSync(path.join(dir, 'config.json'), good);
+  addStep(queue, '05.json', { action: 'noop', reason: 'config fixed' });
+  looop(dir, ['goal', 'write', 'edit-fixed', 'after the config was fixed']);
+  await waitEvent(p, (e) => e.event === 'tick.decided' && /config fixed|noop/.test(e.msg), 'a decide once the config is fixed', 2);
+});

@@ -96,3 +96,6 @@ export { installAdvice, installHint } from './workers/program.ts';
 export { watchPaths, openChangeFeed, waitForChange } from './watch/pathWatch.ts';
 export type { WatchTarget, PathWatch, PathWatchOptions, ChangeFeed } from './watch/pathWatch.ts';
 export { waitForDirChange } from './watch/dirWatch.ts';
+// The pulse (issue 7 slice 2): one beat, for the benchmark and tests that drive it in-process.
+export { runBeat } from './pulse/beat.ts';
+export { openSleeper, wakeTargets } from './pulse/wake.ts';
