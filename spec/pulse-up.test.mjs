@@ -59,3 +59,21 @@ test('up: twenty racing ups start exactly one pulse, and every other one names i
   assert.equal(again.code, 0);
   assert.match(again.stdout, /^looop: pulse not running$/m);
 });
+
+test('up --json: the pulse logs JSON lines (one object each, sorted keys, reserved ts/level/event/msg)', async (t) => {
+  const dir = tempDataDir(t, 'up-json');
+  scriptedPulseDir(dir, { '01.json': { action: 'noop', reason: 'json please' } });
+  const up = looop(dir, ['up', '--json']);
+  assert.equal(up.code, 0, up.stderr);
+  assert.match(up.stdout, /^looop: pulse started \(pid \d+\) \[json\]/);
+  const events = await waitFor(() => {
+    const lines = looop(dir, ['log', 'pulse']).stdout.split('\n').filter((l) => l.startsWith('{'));
+    const parsed = lines.map((l) => JSON.parse(l));
+    return parsed.some((e) => e.event === 'tick.decided') ? parsed : null;
+  }, { dir: path.join(dir, 'sessions', 'pulse'), what: 'a decided beat in the pulse log' });
+  const start = events.find((e) => e.event === 'pulse.start');
+  assert.ok(start, 'pulse.start is logged');
+  assert.deepEqual(Object.keys(start), [...Object.keys(start)].sort(), 'keys are sorted');
+  for (const k of ['ts', 'level', 'event', 'msg']) assert.ok(k in start, `${k} present`);
+  assert.equal(looop(dir, ['down']).code, 0);
+});

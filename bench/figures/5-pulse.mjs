@@ -8,10 +8,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BIN, envFor, percentile, round, tmpDir, until } from '../lib.mjs';
 
-export const keys = ['beat_overhead_ms', 'decide_overhead_ms', 'goal_edit_to_decide_ms'];
+export const keys = ['beat_overhead_ms', 'decide_overhead_ms', 'goal_edit_to_decide_ms', 'schedule_due_to_decide_ms'];
 
 const BEATS = Number(process.env.LOOOP_BENCH_BEATS ?? 15);
 const EDITS = Number(process.env.LOOOP_BENCH_EDITS ?? 8);
+const SCHEDULES = Number(process.env.LOOOP_BENCH_SCHEDULES ?? 4);
 const SENSOR = '#!/bin/bash\necho \'{"signal":{"ok":true},"detail":{"n":1}}\'\n';
 const DECIDE_NOW = `printf '%s' '{"action":"noop","reason":"bench"}' > .decision.json`;
 
@@ -82,6 +83,7 @@ async function editFigure(log) {
   const starts = () => (fs.existsSync(path.join(dir, marker)) ? fs.readFileSync(path.join(dir, marker), 'utf8').split('\n').filter(Boolean).map((s) => Number(s) * 1000) : []);
   const sleeps = () => (out.match(/"event":"sleep"/g) ?? []).length;
   const lat = [];
+  const due = [];
   try {
     await until(() => sleeps() >= 1, dir, 30_000, 'the pulse to finish its first beat and sleep');
     for (let i = 0; i < EDITS; i++) {
@@ -93,6 +95,18 @@ async function editFigure(log) {
       lat.push(starts()[before] - t0);
       await until(() => sleeps() > sleptBefore, dir, 30_000, 'the pulse to sleep again');
     }
+    // One-shot schedules written straight into schedules/ (as a human or tool would), due
+    // at the next whole second but one: the runner must start within a second of that.
+    fs.mkdirSync(path.join(dir, 'schedules'), { recursive: true });
+    for (let i = 0; i < SCHEDULES; i++) {
+      const before = starts().length;
+      const sleptBefore = sleeps();
+      const at = Math.ceil(Date.now() / 1000) + 1;
+      fs.writeFileSync(path.join(dir, 'schedules', `s${i}.json`), `${JSON.stringify({ v: 1, at })}\n`);
+      await until(() => starts().length > before, dir, 30_000, `the runner to start when schedule s${i} falls due`);
+      due.push(starts()[before] - at * 1000);
+      await until(() => sleeps() > sleptBefore, dir, 30_000, 'the pulse to sleep again');
+    }
   } finally {
     pulse.kill('SIGTERM');
     await new Promise((r) => pulse.on('close', r));
@@ -100,7 +114,12 @@ async function editFigure(log) {
   }
   const p50 = round(percentile(lat, 50));
   log(`goal edit → runner start: p50 ${p50} ms, max ${round(Math.max(...lat))} ms over ${lat.length} edits`);
-  return { goal_edit_to_decide_ms: { value: p50, target: 1000, unit: ' ms', ok: Math.max(...lat) <= 1000, baseline: 30000, ratio_note: 'fixed 60 s interval, mean wait' } };
+  const dueP50 = round(percentile(due, 50));
+  log(`schedule due → runner start: p50 ${dueP50} ms, max ${round(Math.max(...due))} ms over ${due.length} schedules (never before the due time: min ${round(Math.min(...due))} ms)`);
+  return {
+    goal_edit_to_decide_ms: { value: p50, target: 1000, unit: ' ms', ok: Math.max(...lat) <= 1000, baseline: 30000, ratio_note: 'fixed 60 s interval, mean wait' },
+    schedule_due_to_decide_ms: { value: dueP50, target: 1000, unit: ' ms', ok: Math.max(...due) <= 1000 && Math.min(...due) >= 0, baseline: 30000, ratio_note: 'fixed 60 s interval, mean wait' },
+  };
 }
 
 export async function measure({ log }) {

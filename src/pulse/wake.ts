@@ -10,7 +10,7 @@ import type { Env } from '../paths.ts';
 import { watchPaths, type WatchTarget } from '../watch/pathWatch.ts';
 
 /** Changes that land within this window after the first one are the same wake. */
-export const COALESCE_MS = 100;
+export const COALESCE_MS = 30;
 
 export type WakeReason = 'deadline' | 'change' | 'stop';
 
