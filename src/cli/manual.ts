@@ -10,6 +10,21 @@ THE IDEA
   (leases) on shared work. Everything is plain files in one data dir, and every
   process coordinates by watching directories: no server, no database.
 
+  The pulse is the loop. Each beat it runs the sensors, hashes the world (PLAYBOOK,
+  goals, each snapshot's signal) and, only when something changed, asks the decider
+  (tick_command) for ONE move, which it carries out and journals. It sleeps until its
+  interval, but a goal or PLAYBOOK edit, a new or answered ask, or a worker ending
+  wakes it at once. \`npm run demo\` shows a whole round with a built-in demo runner.
+
+THE LOOP
+  up [--json]           start the pulse in session \`pulse\`; returns once it holds
+                        its lock; a second \`up\` names the running one
+  down                  stop the pulse, then every live worker
+  pulse                 the loop in the foreground (Ctrl-C: finish the beat, stop)
+  run [--reason T] [--journal T] <cmd…>   one run_shell move (deny-list, deadline)
+  schedule write <name> (--in S | --every S) [--note T] / schedule rm <name>
+  schedule list [--json]   durable wake-ups the decider sees in sys-schedules
+
 MAILBOX
   ask [worker] --prompt P [--ref R] [--options a,b]
                         block until answered; prints ONLY the answer (steering first
@@ -57,6 +72,9 @@ ENVIRONMENT
   LOOOP_CONFIG     config file (default <data dir>/config.json)
   LOOOP_ASK_TIMEOUT_S   give up a blocked ask after this many seconds (default: never)
   LOOOP_WATCH=poll      poll instead of watching (network filesystems)
+  LOOOP_INTERVAL        seconds between beats when nothing wakes the pulse sooner
+  LOOOP_TICK_TIMEOUT_SECS   the decider's deadline (1800)
+  LOOOP_LOG_FORMAT=json the pulse logs JSON lines
   NO_COLOR              no colours
 
 TEXT AND FLAGS
