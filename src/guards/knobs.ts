@@ -5,6 +5,9 @@
 import type { LooopConfig } from '../config/config.ts';
 import { DEFAULT_INTERVAL_S, DEFAULT_MAX_NEXT_INTERVAL_S } from '../config/config.ts';
 import type { GuardCtx } from './guardFile.ts';
+import { envCount, envCountOrNull } from '../envKnobs.ts';
+
+export { envCount };
 
 export const DEFAULT_MAX_DECIDES_PER_HOUR = 120;
 export const DEFAULT_NOOP_TTL_S = 21600;
@@ -15,23 +18,6 @@ export const DEFAULT_PROMPT_MAX_BYTES = 256 * 1024;
 
 // setTimeout overflows past 2^31-1 ms (it then fires at once): longer means "no deadline".
 const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/**
- * `name` from the environment as an unsigned whole number, else `fallback`. A value
- * that is not one warns once and falls back; one too large for a number saturates.
- */
-export function envCount(ctx: GuardCtx, name: string, fallback: number): number {
-  return envCountOrNull(ctx, name, fallback) ?? fallback;
-}
-
-/** Like envCount, but null when the variable is unset (so a config value can apply). */
-function envCountOrNull(ctx: GuardCtx, name: string, shownDefault: number): number | null {
-  const raw = ctx.env[name]?.trim();
-  if (raw === undefined || raw === '') return null;
-  if (/^\d+$/.test(raw)) return Math.min(Number(raw), Number.MAX_SAFE_INTEGER);
-  ctx.warn(`env:${name}`, `${name}=${JSON.stringify(raw)} is not a whole number of at least 0 — using ${shownDefault}`);
-  return null;
-}
 
 /** A deadline in ms from seconds: null for 0 (none) and for absurdly long ones. */
 export function deadlineMs(seconds: number): number | null {

@@ -7,6 +7,7 @@ import { fs } from '../nodeFs.ts';
 import { ensureDir, listDir, removeIfExists, writeAtomic } from '../store/fsio.ts';
 import { surveyAsks, type AskSurvey } from '../mailbox/askSurvey.ts';
 import { nodeSpawner, type SensorSpawner } from './spawner.ts';
+import { envCount } from '../envKnobs.ts';
 import { runUserSensor, type SensorOutcome } from './userSensor.ts';
 import { SYSTEM_SENSORS, sysAsks, sysClaims, sysGoals, sysSchedules, sysSessions, type Reading, type SystemSensor } from './systemSensors.ts';
 
@@ -32,17 +33,9 @@ export interface SenseReport {
 export const DEFAULT_SENSOR_TIMEOUT_S = 60;
 export const DEFAULT_SENSOR_MAX_BYTES = 8192;
 
-function knob(ctx: Ctx, name: string, fallback: number): number {
-  const raw = ctx.env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  if (/^\d{1,9}$/.test(raw)) return Number(raw);
-  ctx.warn(`env:${name}`, `${name}=${JSON.stringify(raw)} is not a whole number — using ${fallback}`);
-  return fallback;
-}
-
 /** LOOOP_SENSOR_TIMEOUT (seconds) and LOOOP_SENSOR_MAX_BYTES, with the upstream defaults. */
 export function senseLimitsFromEnv(ctx: Ctx): { timeoutMs: number; maxBytes: number } {
-  return { timeoutMs: knob(ctx, 'LOOOP_SENSOR_TIMEOUT', DEFAULT_SENSOR_TIMEOUT_S) * 1000, maxBytes: knob(ctx, 'LOOOP_SENSOR_MAX_BYTES', DEFAULT_SENSOR_MAX_BYTES) };
+  return { timeoutMs: envCount(ctx, 'LOOOP_SENSOR_TIMEOUT', DEFAULT_SENSOR_TIMEOUT_S) * 1000, maxBytes: envCount(ctx, 'LOOOP_SENSOR_MAX_BYTES', DEFAULT_SENSOR_MAX_BYTES) };
 }
 
 export function snapshotsDir(ctx: Ctx): string {

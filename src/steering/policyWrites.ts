@@ -4,6 +4,7 @@
 import { fs } from '../nodeFs.ts';
 import path from 'node:path';
 import type { Ctx } from '../context.ts';
+import { envCount } from '../envKnobs.ts';
 import { LooopError, hasErrno } from '../errors.ts';
 import { validateId } from '../ids.ts';
 import { createExclusive, ensureDir, fsyncDir, listDir, tempPathFor, writeAtomic } from '../store/fsio.ts';
@@ -118,14 +119,7 @@ function stamp(d: Date): string {
 }
 
 function playbookKeep(ctx: Ctx): number {
-  const raw = ctx.env.LOOOP_PLAYBOOK_KEEP;
-  if (raw === undefined || raw.trim() === '') return DEFAULT_PLAYBOOK_KEEP;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) {
-    ctx.warn('LOOOP_PLAYBOOK_KEEP', `LOOOP_PLAYBOOK_KEEP=${JSON.stringify(raw)} is not a whole number; keeping ${DEFAULT_PLAYBOOK_KEEP} generations`);
-    return DEFAULT_PLAYBOOK_KEEP;
-  }
-  return n;
+  return envCount(ctx, 'LOOOP_PLAYBOOK_KEEP', DEFAULT_PLAYBOOK_KEEP);
 }
 
 /**

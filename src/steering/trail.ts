@@ -5,6 +5,7 @@
 import { fs } from '../nodeFs.ts';
 import path from 'node:path';
 import type { Ctx } from '../context.ts';
+import { envCount } from '../envKnobs.ts';
 import { FILE_MODE, ensureDir } from '../store/fsio.ts';
 import { steeringPaths } from './layout.ts';
 
@@ -34,14 +35,7 @@ const DEFAULT_TRAIL_MAX_BYTES = 5 * 1024 * 1024;
 const STALE_ROTATION_MS = 60_000;
 
 function trailMaxBytes(ctx: Ctx, knob: string): number {
-  const raw = ctx.env[knob];
-  if (raw === undefined || raw.trim() === '') return DEFAULT_TRAIL_MAX_BYTES;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) {
-    ctx.warn(knob, `${knob}=${JSON.stringify(raw)} is not a whole number of bytes; using ${DEFAULT_TRAIL_MAX_BYTES}`);
-    return DEFAULT_TRAIL_MAX_BYTES;
-  }
-  return n;
+  return envCount(ctx, knob, DEFAULT_TRAIL_MAX_BYTES);
 }
 
 /**
