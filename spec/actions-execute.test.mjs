@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import {
   paths, executeAction, executeDecision, readLastShell, reportWalCorpses, writeIntent, clearIntent, walFingerprint,
@@ -341,13 +342,15 @@ test('writes validate and round-trip; broken files are listed, not dropped; remo
   assert.equal(dropSchedule(ctx, 'once'), false);
 });
 
-test('an unreadable schedule file is listed as unparseable', { skip: process.getuid?.() === 0 ? 'root reads mode-000 files' : false }, (t) => {
+test('a schedule file that cannot be read (a directory, a symlink, a FIFO) is listed as unparseable', (t) => {
   const dir = tempDataDir(t);
   const ctx = ctxFor(dir);
-  writeSchedule(ctx, { name: 'locked', inS: 60 });
-  fs.chmodSync(path.join(dir, 'schedules', 'locked.json'), 0o000);
-  t.after(() => fs.chmodSync(path.join(dir, 'schedules', 'locked.json'), 0o600));
-  assert.deepEqual(sysSchedules(ctx).signal, { locked: 'unparseable' });
+  writeSchedule(ctx, { name: 'real', inS: 60 });
+  const at = (n) => path.join(dir, 'schedules', `${n}.json`);
+  fs.mkdirSync(at('adir'));
+  fs.symlinkSync(at('real'), at('alink'));
+  execFileSync('mkfifo', [at('afifo')]);
+  assert.deepEqual(sysSchedules(ctx).signal, { adir: 'unparseable', afifo: 'unparseable', alink: 'unparseable', real: 'pending' });
 });
 
 test('a huge in_s saturates: pending forever, never a wake time', (t) => {
