@@ -8,7 +8,8 @@ import { pruneSessions } from '../sessions/reap.ts';
 import { senseAll, senseLimitsFromEnv, outcomeProblem } from '../sensors/sense.ts';
 import type { SensorSpawner } from '../sensors/spawner.ts';
 import { seedLayout } from '../steering/seed.ts';
-import { sweepDeadTemps } from '../store/fsio.ts';
+import { listDir, sweepDeadTemps } from '../store/fsio.ts';
+import { sweepRevTokens } from '../store/revTokens.ts';
 import { worldView, type WorldView } from '../world/view.ts';
 import type { PulseLog } from '../log/pulseLog.ts';
 
@@ -51,7 +52,12 @@ export async function senseWorld(deps: SenseDeps): Promise<WorldView> {
     const r = await reapStaleClaims(ctx);
     for (const c of r.reaped) log.info('claim.reaped', `released claim ${c.name}: its holder ${c.holder} is gone`, { claim: c.name, holder: c.holder });
   });
-  guarded(deps, 'could not sweep temp files', () => void sweepDeadTemps(ctx.paths.dataDir));
+  guarded(deps, 'could not sweep temp files', () => {
+    // What a killed writer (a pulse, a verb) left in the data dir: its temp files, and write tokens it can no longer use.
+    const names = listDir(ctx.paths.dataDir);
+    sweepDeadTemps(ctx.paths.dataDir, names);
+    sweepRevTokens(ctx.paths.dataDir, names);
+  });
   guarded(deps, 'could not read the intent records', () => {
     for (const c of reportWalCorpses(ctx)) log.warn('tick.interrupted', corpseMessage(c), { action: c.action, fingerprint: c.fingerprint });
   });
