@@ -23,6 +23,7 @@ import { allocateRun, pruneRuns } from '../guards/runs.ts';
 import { reportProblem } from './beatGates.ts';
 import type { PulseLog } from '../log/pulseLog.ts';
 import { emitEvent } from '../steering/trail.ts';
+import { describeEnd } from '../workers/earlyEnd.ts';
 import { readDataFile } from '../store/dataFile.ts';
 import { removeIfExists, writeAtomic } from '../store/fsio.ts';
 import type { WorldView } from '../world/view.ts';
@@ -190,6 +191,12 @@ export async function decideAndCommit(deps: DecideDeps, world: WorldView): Promi
   const outcome = await executeDecision(ctx, decision, { source: 'pulse', runId });
   if (outcome.kind === 'failed') {
     return fail(deps, world, runId, runDir, startMs, { code: 'tick.failed', error: outcome.error.message, logMsg: 'decision failed' });
+  }
+  const early = outcome.effect.kind === 'worker' ? outcome.effect.result.early : null;
+  if (early !== null && early.health !== 'done') {
+    // Started, then gone within its first second: the next beat sees it in sys-sessions; say why now.
+    const last = early.screen.at(-1);
+    log.warn('worker.early_end', `worker ${outcome.effect.kind === 'worker' ? outcome.effect.result.id : ''} ended within its first second (${describeEnd(early)})${last === undefined ? '' : `: ${last}`}`);
   }
 
   for (const problem of [
