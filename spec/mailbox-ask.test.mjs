@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { exitWithin, looop, looopBg, readJson, tempDataDir, waitFor, waitForFile } from './helpers.mjs';
+import { exitWithin, looop, looopAsync, looopBg, readJson, tempDataDir, waitFor, waitForFile } from './helpers.mjs';
 
 async function blockedAsk(t, dir, args, env = {}) {
   const proc = looopBg(t, dir, ['ask', ...args], { env });
@@ -46,21 +46,25 @@ test('ask takes the worker id from $LOOOP_SESSION_ID and numbers asks per worker
   assert.equal(a2.stdout, 'two\n');
 });
 
-test('ask usage errors exit 1 with a one-line reason', (t) => {
+test('ask usage errors exit 1 with a one-line reason', async (t) => {
   const dir = tempDataDir(t);
-  const noWorker = looop(dir, ['ask', '--prompt', 'x']);
+  const bads = ['../evil', 'has space', 'tab\there', 'esc\u001b', '.hidden', 'a/b'];
+  // Independent refusals: run side by side rather than paying nine start-ups in a row.
+  const [noWorker, noPrompt, blank, ...badIds] = await Promise.all([
+    looopAsync(dir, ['ask', '--prompt', 'x']),
+    looopAsync(dir, ['ask', 'w']),
+    looopAsync(dir, ['ask', 'w', '--prompt', '   ']),
+    ...bads.map((bad) => looopAsync(dir, ['ask', bad, '--prompt', 'q'])),
+  ]);
   assert.equal(noWorker.code, 1);
   assert.match(noWorker.stderr, /no worker id/);
   assert.match(noWorker.stderr, /LOOOP_SESSION_ID/);
-  const noPrompt = looop(dir, ['ask', 'w']);
   assert.equal(noPrompt.code, 1);
   assert.match(noPrompt.stderr, /--prompt/);
-  const blank = looop(dir, ['ask', 'w', '--prompt', '   ']);
   assert.equal(blank.code, 1);
   assert.match(blank.stderr, /empty --prompt/);
-  for (const bad of ['../evil', 'has space', 'tab\there', 'esc\u001b', '.hidden', 'a/b']) {
-    const r = looop(dir, ['ask', bad, '--prompt', 'q']);
-    assert.equal(r.code, 1, `worker id ${JSON.stringify(bad)} must be refused`);
+  for (const [i, r] of badIds.entries()) {
+    assert.equal(r.code, 1, `worker id ${JSON.stringify(bads[i])} must be refused`);
     assert.match(r.stderr, /invalid worker id/);
     assert.equal(r.stdout, '');
   }
