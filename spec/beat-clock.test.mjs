@@ -53,3 +53,25 @@ test('beat (fake clock): a failed decide backs off for 60 s of the clock, then d
   assert.ok(names().includes('tick.skip'));
   assert.equal(calls(queue).length, 2, 'an unchanged world costs no decide');
 });
+
+test('beat (fake clock): a sensor whose signal changes every beat is flagged as flapping, named in the next prompt and in state', async (t) => {
+  const dir = tempDataDir(t, 'beat-flap');
+  const queue = scriptedPulseDir(dir);
+  fs.mkdirSync(path.join(dir, 'sensors'), { recursive: true });
+  // Its signal is a counter: a new value on every run, the mistake the flap guard exists for.
+  fs.writeFileSync(path.join(dir, 'sensors', 'counter.sh'), `#!/bin/bash\nn=$(( $(cat count 2>/dev/null || echo 0) + 1 ))\necho $n > count\necho "{\\"signal\\":{\\"n\\":$n}}"\n`, { mode: 0o755 });
+  const clock = { ms: Date.parse('2026-12-01T12:00:00Z') };
+  const { events, beat } = beatAt(dir, clock);
+  for (let i = 0; i < 6; i++) {
+    clock.ms += 60_000;
+    const r = await beat(false);
+    assert.equal(r.decidedOrFailed, true, `beat ${i}: a changed world decides`);
+  }
+  const flagged = events.filter((e) => e.event === 'sense.flapping');
+  assert.equal(flagged.length, 1, 'warned once, when it is first flagged');
+  assert.equal(flagged[0].sensor, 'sensor-counter');
+  assert.match(fs.readFileSync(`${queue}.last-prompt.md`, 'utf8'), /FLAPPING[\s\S]*sensor-counter/);
+  const { looop } = await import('./helpers.mjs');
+  const state = JSON.parse(looop(dir, ['state', '--json']).stdout);
+  assert.deepEqual(state.held_back.filter((h) => h.kind === 'flapping'), [{ kind: 'flapping', sensors: ['sensor-counter'] }]);
+});
