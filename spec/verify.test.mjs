@@ -216,12 +216,18 @@ test('the pulse judges a worker its decider started with verify before sensing, 
   assert.equal(e.msg, 'wbuild: postcondition FAIL — $ grep -q complete build.log');
   assert.equal(e.cmd, 'grep -q complete build.log');
   // Same beat: the verdict was on disk before the sensors ran, so its decide saw it.
+  await waitFor(() => {
+    const names = logEvents(p).map((x) => x.event);
+    return names.indexOf('tick.decided', names.indexOf('worker.verify')) > 0;
+  }, { what: 'a decide after the verdict', describe: () => logEvents(p).map((x) => x.event).join(' ') });
   const prompt = await waitFor(() => {
     const text = fs.readFileSync(`${dir}.queue.last-prompt.md`, 'utf8');
     return /"verify":\s*"fail"/.test(text) ? text : null;
   }, { what: 'a decide prompt with the verdict', describe: () => logEvents(p).map((x) => x.event).join(' ') });
   assert.match(prompt, /wbuild/);
   const events = logEvents(p).map((x) => x.event);
-  assert.ok(events.indexOf('worker.verify') < events.lastIndexOf('sense'), 'judged before that beat sensed');
+  const at = events.indexOf('worker.verify');
+  const beat = events.slice(events.lastIndexOf('wake', at) + 1, events.indexOf('sleep', at));
+  assert.deepEqual(beat.filter((x) => ['worker.verify', 'sense', 'tick.decided'].includes(x)), ['worker.verify', 'sense', 'tick.decided'], `judged, then sensed, then decided in one beat: ${events.join(' ')}`);
   assert.equal(logEvents(p).filter(isEvent('worker.verify')).length, 1, 'judged once');
 });
