@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { paths, reconcileVerify, logVerify, clipCmd, senseAll, verdictWord } from '../dist/lib.mjs';
+import { paths, listFleet, reconcileVerify, logVerify, clipCmd, senseAll, verdictWord } from '../dist/lib.mjs';
 import { looop, tempDataDir, waitFor } from './helpers.mjs';
 import { waitState } from './sessions-helpers.mjs';
 import { isEvent, logEvents, scriptedPulseDir, startPulse, waitEvent } from './pulse-helpers.mjs';
@@ -38,7 +38,7 @@ async function ended(dir, id, command, verify) {
 test('an ended worker is judged once: pass when its work is there, FAIL with the output when not; worker list, state and sys-sessions show it', async (t) => {
   const dir = tempDataDir(t, 'verify-judge');
   // The verify runs in the data dir, as the worker's own session id.
-  await ended(dir, 'wpass', 'touch done.txt', 'test "$LOOOP_SESSION_ID" = wpass && test -f done.txt');
+  await ended(dir, 'wpass', 'touch done.txt', 'echo ran >> runs.txt; test "$LOOOP_SESSION_ID" = wpass && test -f done.txt');
   await ended(dir, 'wfail', 'true', 'echo "no report written" >&2; test -f report.md');
   assert.equal(fs.existsSync(verdictPath(dir, 'wpass')), false, 'nothing is judged before the pulse reconciles');
   assert.match(looop(dir, ['worker', 'list', '-a']).stdout, /^wpass .* -$/m, 'no verdict yet shows as -');
@@ -48,7 +48,7 @@ test('an ended worker is judged once: pass when its work is there, FAIL with the
   const pass = verdict(dir, 'wpass');
   assert.equal(pass.verdict, 'pass');
   assert.equal(pass.exit_code, 0);
-  assert.equal(pass.cmd, 'test "$LOOOP_SESSION_ID" = wpass && test -f done.txt');
+  assert.equal(pass.cmd, 'echo ran >> runs.txt; test "$LOOOP_SESSION_ID" = wpass && test -f done.txt');
   const fail = verdict(dir, 'wfail');
   assert.equal(fail.verdict, 'fail');
   assert.equal(fail.exit_code, 1);
@@ -59,6 +59,7 @@ test('an ended worker is judged once: pass when its work is there, FAIL with the
   fs.rmSync(path.join(dir, 'done.txt'));
   assert.deepEqual(await reconcileVerify(ctxFor(dir)), []);
   assert.deepEqual(fs.readFileSync(verdictPath(dir, 'wpass')), before);
+  assert.equal(fs.readFileSync(path.join(dir, 'runs.txt'), 'utf8'), 'ran\n', 'the command ran exactly once');
 
   const list = looop(dir, ['worker', 'list', '-a']);
   assert.equal(list.code, 0, list.stderr);
@@ -91,6 +92,33 @@ test('a running worker is never judged; once killed, its obligation still is', a
   assert.deepEqual(judged(await reconcileVerify(ctxFor(dir))), ['wlive:pass']);
 });
 
+test('a worker whose host vanished while it runs on is not judged until it is gone too', async (t) => {
+  const dir = tempDataDir(t, 'verify-orphan');
+  // It ignores the hangup its host's death sends, so it outlives the host.
+  start(dir, 'wlone', `trap "" HUP; sh -c 'echo $$ > wlone.pid; exec sleep 300'`, 'true');
+  const rec = await waitState(dir, 'wlone', 'running');
+  const pidFile = path.join(dir, 'wlone.pid');
+  await waitFor(() => fs.existsSync(pidFile) && fs.readFileSync(pidFile, 'utf8').endsWith('\n'), { dir, what: 'the worker to write its pid' });
+  const worker = Number(fs.readFileSync(pidFile, 'utf8'));
+  const { host, child } = rec.context;
+  const alive = (pid) => {
+    try {
+      return !/^State:\s+Z/m.test(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    } catch {
+      return false;
+    }
+  };
+  process.kill(host.pid, 'SIGKILL');
+  await waitFor(() => listFleet(ctxFor(dir)).find((s) => s.id === 'wlone')?.state === 'dead', { what: 'wlone to show as dead once its host is gone' });
+  await waitFor(() => !alive(child.pid), { what: `the worker's shell (pid ${child.pid}) to end on the hangup` });
+  assert.equal(alive(worker), true, 'its work runs on in the group');
+  assert.deepEqual(await reconcileVerify(ctxFor(dir)), []);
+  assert.equal(fs.existsSync(verdictPath(dir, 'wlone')), false);
+  process.kill(-child.pgid, 'SIGKILL');
+  await waitFor(() => !alive(worker), { what: `the worker (pid ${worker}) to end` });
+  assert.deepEqual(judged(await reconcileVerify(ctxFor(dir))), ['wlone:pass']);
+});
+
 test('a verify command past LOOOP_VERIFY_TIMEOUT_SECS is a FAIL and its whole process group is killed', async (t) => {
   const dir = tempDataDir(t, 'verify-hang');
   await ended(dir, 'whang', 'true', 'echo before; sleep 300 & echo $! > sleeper.pid; wait');
@@ -119,12 +147,15 @@ test('the per-beat budget defers what is left, untouched, to the next beat', asy
   let events = await reconcileVerify(ctxFor(dir), { budgetMs: 0 });
   assert.deepEqual(events, [{ kind: 'deferred', id: 'wa', budgetS: 0 }, { kind: 'deferred', id: 'wb', budgetS: 0 }]);
   assert.deepEqual(fs.readdirSync(path.join(dir, 'verify')).sort(), ['wa.cmd', 'wb.cmd']);
+  const lines = [];
+  const log = { info: (ev, msg) => lines.push(`${ev} ${msg}`), warn: (ev, msg) => lines.push(`${ev} ${msg}`) };
+  logVerify(log, events);
+  assert.deepEqual(lines, ['worker.verify_deferred per-beat verify budget exhausted (LOOOP_VERIFY_BEAT_BUDGET_SECS=0s) — deferring wa (and any remaining) to the next beat'], 'one line for the lot');
+  lines.length = 0;
   // wa's `sleep 1` outlasts a half-second budget, so wb waits for the next beat.
   events = await reconcileVerify(ctxFor(dir), { budgetMs: 500 });
   assert.deepEqual(events.map((e) => `${e.kind}:${e.id}`), ['judged:wa', 'deferred:wb']);
   assert.equal(fs.existsSync(verdictPath(dir, 'wb')), false);
-  const lines = [];
-  const log = { info: (ev, msg) => lines.push(`${ev} ${msg}`), warn: (ev, msg) => lines.push(`${ev} ${msg}`) };
   logVerify(log, events);
   assert.deepEqual(lines, ['worker.verify wa: postcondition pass — $ sleep 1', 'worker.verify_deferred per-beat verify budget exhausted (LOOOP_VERIFY_BEAT_BUDGET_SECS=1s) — deferring wb (and any remaining) to the next beat']);
   // The knob is read from the environment when no budget is passed.
