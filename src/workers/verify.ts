@@ -13,6 +13,7 @@ import { PULSE_ID, idProblem } from '../ids.ts';
 import { fs } from '../nodeFs.ts';
 import { isAlive, isLocal } from '../proc/processIdentity.ts';
 import { listFleet, readSession, type SessionInfo } from '../sessions/fleet.ts';
+import { sessionGroupMembers } from '../sessions/groupKill.ts';
 import { sessionFiles } from '../sessions/sessionKind.ts';
 import { readDataFile } from '../store/dataFile.ts';
 import { createExclusive, removeIfExists } from '../store/fsio.ts';
@@ -221,7 +222,8 @@ function childRunning(ctx: Ctx, s: SessionInfo): boolean {
   const { host, child } = r.envelope.context;
   // A host from another PID namespace: its child's pid means nothing here.
   if (child === null || (host !== null && !isLocal(host))) return false;
-  return isAlive({ pid: child.pid, start: child.start });
+  // Its leader may be gone (the hangup) while the work runs on in its group.
+  return isAlive({ pid: child.pid, start: child.start }) || sessionGroupMembers(child.pgid, child.start).length > 0;
 }
 
 /** A command whose session is gone for good (no directory, and not a start in progress) is cleared. */
