@@ -31,6 +31,8 @@ export type VerifyExit =
   | { readonly kind: 'spawn-failed'; readonly message: string };
 
 export interface VerifyProcess {
+  /** Its group leader's pid (null when the spawn failed): the pulse's group tracker keys on it. */
+  readonly pid: number | null;
   readonly exit: Promise<VerifyExit>;
   /** SIGKILL to the command's whole process group. */
   killGroup(): void;
@@ -85,6 +87,7 @@ export const nodeVerifySpawn: VerifySpawn = (req) => {
     child.once('exit', (code, signal) => resolve(signal !== null ? { kind: 'signaled', signal } : { kind: 'exited', code: code ?? 0 }));
   });
   return {
+    pid: child.pid ?? null,
     exit,
     killGroup() {
       if (child.pid === undefined) return;
