@@ -258,7 +258,8 @@ export async function reconcileVerify(ctx: Ctx, opts: ReconcileOptions = {}): Pr
   }
   const budgetMs = opts.budgetMs ?? verifyBudgetSecs(ctx) * 1000;
   const timeoutSecs = verifyTimeoutSecs(ctx);
-  const started = Date.now();
+  // A monotonic clock: a wall-clock jump must neither spend a whole beat judging nor skip judging.
+  const started = performance.now();
   const events: VerifyEvent[] = [];
   for (const id of ids) {
     const s = fleet.get(id);
@@ -269,7 +270,7 @@ export async function reconcileVerify(ctx: Ctx, opts: ReconcileOptions = {}): Pr
         continue;
       }
       if (s.alive || childRunning(ctx, s)) continue; // never judged while it may still be working
-      if (Date.now() - started >= budgetMs) {
+      if (performance.now() - started >= budgetMs) {
         events.push({ kind: 'deferred', id, budgetS: Math.round(budgetMs / 1000) });
         continue;
       }
