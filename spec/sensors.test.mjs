@@ -287,7 +287,7 @@ test('sys-sessions: workers (never the pulse) with health and verify verdict in 
     entityStore.createEntity(files.record, SESSION_ENTITY, { id, command: 'agent', cwd: '/', cols: 80, rows: 24, createdAt: hourAgo.toISOString() }, hourAgo);
   }
   fs.mkdirSync(path.join(dir, 'verify'));
-  fs.writeFileSync(path.join(dir, 'verify', 'w1.json'), '{"ok":true}');
+  fs.writeFileSync(path.join(dir, 'verify', 'w1.json'), JSON.stringify({ v: 1, verdict: 'pass', exit_code: 0, output: '', cmd: 'true', ts: 0, started_at: null }));
   await senseAll(ctx, opts(dir));
   const s = snap(dir, 'sys-sessions');
   assert.deepEqual(s.signal, [{ id: 'w1', state: 'dead', exit_code: null, health: 'dead', verify: 'pass' }]);

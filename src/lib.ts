@@ -99,3 +99,6 @@ export { waitForDirChange } from './watch/dirWatch.ts';
 // The pulse (issue 7 slice 2): one beat, for the benchmark and tests that drive it in-process.
 export { runBeat } from './pulse/beat.ts';
 export { openSleeper, wakeTargets } from './pulse/wake.ts';
+// verify (issue 8 item 3): judging ended workers' post-conditions, and reading the verdicts.
+export { reconcileVerify, runVerifyCommand, nodeVerifySpawn, clipCmd, logVerify } from './workers/verify.ts';
+export { readVerdict, verdictWord } from './workers/verdict.ts';

@@ -7,12 +7,17 @@ import { readPulseView, type PulseView } from '../observe/pulseView.ts';
 import { worldView } from '../world/view.ts';
 import { guardReport, type GuardHold } from '../guards/report.ts';
 import { listFleet, type SessionInfo } from '../sessions/fleet.ts';
+import { failOutput, verdictWord } from '../workers/verdict.ts';
 
 export interface WorkerView {
   readonly id: string;
   readonly state: string;
   readonly alive: boolean;
   readonly exit_code: number | null;
+  /** Its post-condition verdict, once the pulse has judged it (absent before, or without --verify). */
+  readonly verify?: 'pass' | 'fail';
+  /** On a fail: the tail of what the verify command printed. */
+  readonly verify_output?: string;
 }
 
 export interface StateView {
@@ -56,8 +61,10 @@ function heldBack(h: GuardHold): HeldBack {
   }
 }
 
-function workerView(s: SessionInfo): WorkerView {
-  return { id: s.id, state: s.state, alive: s.alive, exit_code: s.exitCode };
+function workerView(ctx: Ctx, s: SessionInfo): WorkerView {
+  const verify = verdictWord(ctx, s.id);
+  const output = verify === 'fail' ? failOutput(ctx, s.id) : null;
+  return { id: s.id, state: s.state, alive: s.alive, exit_code: s.exitCode, ...(verify === null ? {} : { verify }), ...(output === null ? {} : { verify_output: output }) };
 }
 
 /**
@@ -68,7 +75,7 @@ export async function readState(ctx: Ctx, survey?: AskSurvey): Promise<StateView
   survey ??= await surveyAsks(ctx, { repair: true });
   let workers: WorkerView[] = [];
   try {
-    workers = listFleet(ctx).filter((s) => s.id !== 'pulse').map(workerView);
+    workers = listFleet(ctx).filter((s) => s.id !== 'pulse').map((s) => workerView(ctx, s));
   } catch (e) {
     ctx.warn('fleet-degraded', `cannot enumerate the fleet (${(e as Error).message}) — showing no workers`);
   }

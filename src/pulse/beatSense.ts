@@ -11,6 +11,7 @@ import { seedLayout } from '../steering/seed.ts';
 import { listDir, sweepDeadTemps } from '../store/fsio.ts';
 import { sweepRevTokens } from '../store/revTokens.ts';
 import { worldView, type WorldView } from '../world/view.ts';
+import { logVerify, reconcileVerify } from '../workers/verify.ts';
 import type { PulseLog } from '../log/pulseLog.ts';
 
 export interface SenseDeps {
@@ -45,6 +46,8 @@ async function guardedAsync(deps: SenseDeps, what: string, step: () => Promise<v
 export async function senseWorld(deps: SenseDeps): Promise<WorldView> {
   const { ctx, log } = deps;
   guarded(deps, 'could not seed the data layout', () => void seedLayout(ctx));
+  // Ended workers are judged first: before pruning ends their generation, and before the sensors, so a verdict lands in this beat's sys-sessions.
+  await guardedAsync(deps, 'could not judge ended workers', async () => logVerify(log, await reconcileVerify(ctx)));
   await guardedAsync(deps, 'could not prune dead sessions', async () => {
     for (const id of await pruneSessions(ctx, deps.sessionTtlS)) log.info('session.pruned', `pruned dead session ${id}`, { session: id });
   });

@@ -10,6 +10,7 @@ import { listFleet } from '../sessions/fleet.ts';
 import { listClaims } from '../claims/claimRecords.ts';
 import type { AskSurvey } from '../mailbox/askSurvey.ts';
 import { workerJudge, type Health } from '../workers/health.ts';
+import { failOutput } from '../workers/verdict.ts';
 import { readDataFile } from '../store/dataFile.ts';
 import { goalNames } from '../world/view.ts';
 import { sysSchedulesReading } from '../schedules/schedules.ts';
@@ -26,7 +27,7 @@ export function sysSessions(ctx: Ctx, asks: AskSurvey): Reading {
   const judge = workerJudge(ctx, asks.pending);
   const workers = listFleet(ctx).filter((s) => s.id !== PULSE_ID);
   const signal: { id: string; state: string; exit_code: number | null; health: Health; verify?: 'pass' | 'fail' }[] = [];
-  const detail: Record<string, { idle_s?: number; uptime_s?: number; ask_age_s?: number }> = {};
+  const detail: Record<string, { idle_s?: number; uptime_s?: number; ask_age_s?: number; verify_output?: string }> = {};
   for (const s of workers) {
     const f = judge(s);
     signal.push({ id: s.id, state: s.state, exit_code: s.exitCode, health: f.health, ...(f.verify === null ? {} : { verify: f.verify }) });
@@ -35,6 +36,9 @@ export function sysSessions(ctx: Ctx, asks: AskSurvey): Reading {
       ...(f.uptime_s === null ? {} : { uptime_s: f.uptime_s }),
       ...(f.ask_age_s === null ? {} : { ask_age_s: f.ask_age_s }),
     };
+    // Why a verify failed, for the decider; only in detail, so the text never wakes the loop by itself.
+    const why = f.verify === 'fail' ? failOutput(ctx, s.id) : null;
+    if (why !== null) detail[s.id] = { ...detail[s.id], verify_output: why };
   }
   return { signal, detail: { count: workers.length, workers: detail } };
 }

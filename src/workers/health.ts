@@ -1,13 +1,12 @@
 // How a worker is doing, as `worker list` and the pulse read it. An ended worker's
 // health says how it ended, so a finished worker is never mistaken for a broken one.
-import path from 'node:path';
 import type { AskContext } from '../../machines/askTypes.ts';
 import type { Ctx } from '../context.ts';
 import { fs } from '../nodeFs.ts';
 import type { SessionInfo } from '../sessions/fleet.ts';
 import { sessionFiles } from '../sessions/sessionKind.ts';
-import { readDataFile } from '../store/dataFile.ts';
 import type { Envelope } from '../store/envelope.ts';
+import { verdictWord } from './verdict.ts';
 
 export type EndedHealth = 'done' | 'failed' | 'killed' | 'dead';
 export type Health = 'busy' | 'waiting-ask' | 'stuck' | EndedHealth | 'up' | 'down';
@@ -56,18 +55,6 @@ export function uptimeSecs(s: Pick<SessionInfo, 'startedAt'>, nowMs: number): nu
   return secsSince(s.startedAt === null ? NaN : Date.parse(s.startedAt), nowMs);
 }
 
-/** A worker's post-condition verdict (`verify/<id>.json`); an unreadable one is a fail. */
-function verdict(ctx: Ctx, id: string): 'pass' | 'fail' | null {
-  const r = readDataFile(path.join(ctx.paths.dataDir, 'verify', `${id}.json`));
-  if (r.kind === 'absent') return null;
-  if (r.kind !== 'ok') return 'fail';
-  try {
-    return (JSON.parse(r.bytes.toString('utf8')) as { ok?: unknown }).ok === true ? 'pass' : 'fail';
-  } catch {
-    return 'fail';
-  }
-}
-
 /**
  * Judges workers against the pending asks: an ended one says how it ended; a live one
  * waits on a human (a pending ask), is stuck (silent past LOOOP_WORKER_STUCK_SECS) or
@@ -90,7 +77,7 @@ export function workerJudge(ctx: Ctx, pending: readonly Envelope<AskContext>[]):
       idle_s: idle,
       uptime_s: uptimeSecs(s, nowMs),
       ask_age_s: ask === undefined ? null : Math.max(0, Math.floor(nowMs / 1000) - ask),
-      verify: verdict(ctx, s.id),
+      verify: verdictWord(ctx, s.id),
     };
   };
 }
