@@ -77,3 +77,28 @@ test('up --json: the pulse logs JSON lines (one object each, sorted keys, reserv
   for (const k of ['ts', 'level', 'event', 'msg']) assert.ok(k in start, `${k} present`);
   assert.equal(looop(dir, ['down']).code, 0);
 });
+
+test('down: a decider in the middle of a decide goes with the pulse (its own process group included), and it is not counted as a failure', async (t) => {
+  const dir = tempDataDir(t, 'down-hang');
+  const queue = scriptedPulseDir(dir, { '01.hang': '' });
+  assert.equal(looop(dir, ['up']).code, 0);
+  await waitFor(() => calls(queue).length === 1, { dir: path.dirname(queue), what: 'the decider to start' });
+  const runner = Number(/pid=(\d+)/.exec(calls(queue)[0])[1]);
+  t.after(() => {
+    try {
+      process.kill(-runner, 'SIGKILL');
+    } catch {}
+  });
+  const down = looop(dir, ['down']);
+  assert.equal(down.code, 0, down.stderr);
+  assert.match(down.stdout, /pulse stopped/);
+  await waitFor(() => {
+    try {
+      process.kill(runner, 0);
+      return false;
+    } catch {
+      return true;
+    }
+  }, { what: `the hung decider (pid ${runner}) to be gone after down` });
+  assert.equal(fs.existsSync(path.join(dir, '.tick-backoff')), false, 'a decide cut short by down arms no backoff');
+});

@@ -2,6 +2,7 @@
 // with no stdin, as the leader of its own process group, stdout and stderr merged
 // into a temp file, under a deadline that kills the whole group. Its tail is kept in
 // `.last-shell.json` for the next decide prompt (shown once, then consumed).
+import { registerGroup } from '../proc/childGroups.ts';
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
@@ -69,6 +70,7 @@ export async function runShellCommand(ctx: Ctx, cmd: string, timeoutSecs: number
     let timedOut = false;
     try {
       const child = spawn('bash', ['-c', '--', cmd], { cwd: ctx.paths.dataDir, env: ctx.env, detached: true, stdio: ['ignore', fd, fd] });
+      registerGroup(child.pid, new Promise((resolve) => child.once('exit', resolve)));
       exit = await new Promise((resolve) => {
         const timer =
           timeoutSecs > 0

@@ -5,6 +5,7 @@
 // The spawner and the timers are injected so the beat can be driven by fakes.
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { fs } from '../nodeFs.ts';
+import { registerGroup } from '../proc/childGroups.ts';
 import { hasErrno } from '../errors.ts';
 import { fillPromptFile, hasPromptPlaceholder } from '../sessions/workerCommand.ts';
 import { openRunTee, type RunTeeFiles, type TeeOptions, type TeeProblem } from './tee.ts';
@@ -111,6 +112,7 @@ export function runDecider(spec: RunnerSpec): Promise<RunnerResult> {
     return Promise.resolve({ kind: 'spawn-failed', cause: `cannot start the tick runner: ${(e as Error).message}`, durationMs: elapsed() });
   }
   if (stdinFd !== null) fs.closeSync(stdinFd); // the child holds its own copy
+  registerGroup(child.pid, new Promise((resolve) => child.once('exit', resolve)));
 
   return new Promise((resolve) => {
     let timedOut = false;

@@ -17,8 +17,7 @@ import { beatFile } from './beatKind.ts';
 import { advanceBeat, openBeat } from './beatRecord.ts';
 import { acquirePulseLock, pulseHolder, releasePulseLock } from './pulseLock.ts';
 import { openSleeper, type Sleeper } from './wake.ts';
-import { killChildGroups, trackedRunnerSpawn, trackedSensorSpawner } from './childGroups.ts';
-import { nodeSpawner } from '../sensors/spawner.ts';
+import { killRegisteredGroups } from '../proc/childGroups.ts';
 
 export interface PulseInput {
   readonly ctx: Ctx;
@@ -56,7 +55,7 @@ export async function runPulse(input: PulseInput): Promise<number> {
   // and the decider and sensors, each in a group of their own, go with us.
   const onHangup = () => {
     hungUp = true;
-    killChildGroups();
+    killRegisteredGroups();
     onSignal();
   };
   process.on('SIGINT', onSignal);
@@ -85,8 +84,7 @@ export async function runPulse(input: PulseInput): Promise<number> {
       cwd: input.cwd,
       json: input.json,
       sessionTtlS: config.sessionTtl,
-      sensorSpawner: trackedSensorSpawner(input.beatDeps?.sensorSpawner ?? nodeSpawner),
-      runnerSpawn: trackedRunnerSpawn(input.beatDeps?.runnerSpawn),
+      ...input.beatDeps,
       hungUp: () => hungUp,
     };
     let force = true;

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { hasErrno } from '../errors.ts';
+import { registerGroup } from '../proc/childGroups.ts';
 
 export type SensorExit =
   | { readonly kind: 'exited'; readonly code: number }
@@ -51,6 +52,7 @@ export const nodeSpawner: SensorSpawner = {
       });
     });
     const pid = child.pid ?? null;
+    registerGroup(pid, exit);
     return {
       pid,
       exit,

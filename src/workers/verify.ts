@@ -4,6 +4,7 @@
 // this. It fails closed: a fleet it cannot read defers every judgement, a command
 // file it cannot read is a FAIL, and nothing here ever writes a pass it did not see.
 import { spawn } from 'node:child_process';
+import { registerGroup } from '../proc/childGroups.ts';
 import os from 'node:os';
 import path from 'node:path';
 import type { Ctx } from '../context.ts';
@@ -86,6 +87,7 @@ export const nodeVerifySpawn: VerifySpawn = (req) => {
     child.once('error', (e) => resolve({ kind: 'spawn-failed', message: e.message }));
     child.once('exit', (code, signal) => resolve(signal !== null ? { kind: 'signaled', signal } : { kind: 'exited', code: code ?? 0 }));
   });
+  registerGroup(child.pid, exit);
   return {
     pid: child.pid ?? null,
     exit,
