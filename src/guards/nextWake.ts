@@ -20,8 +20,8 @@ export const MIN_NUDGE_S = 5;
 /** How much further than the nudge cap a deadline may lie before it counts as a clock jump. */
 export const WAKE_SLACK_S = 60;
 const WAKE_MAX_BYTES = 4096;
-/** How long a writer waits out another writer's token (a token lives one write). */
-const BUSY_PATIENCE_MS = 2000;
+/** How often a writer re-reads a file that keeps changing under it before it gives up. */
+const CONFLICT_RETRIES = 5;
 
 /** The decider's next_interval_s clamped to [5, max(cap, 5)]. */
 export function clampNudge(reqS: number, capS: number): number {
@@ -103,10 +103,6 @@ function same(a: Seen, b: Seen): boolean {
   return a.kind === b.kind;
 }
 
-function pause(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
 // A hostile rev (huge, negative) must not steer the token walk: anything odd counts as 0,
 // the bytes comparison still decides whether the file is the one we saw.
 function revOf(s: Seen): number {
@@ -116,18 +112,20 @@ function revOf(s: Seen): number {
 
 type Held = { kind: 'held'; held: HeldToken } | { kind: 'changed' } | { kind: 'busy' };
 
-/** Takes the write token for `file` as long as it still looks like `seen` (waits out a live writer briefly). */
+/**
+ * Takes the write token for `file` as long as it still looks like `seen`. A file that
+ * changed under us is re-read and judged again (a few times); a live writer holding the
+ * token is not waited for: the caller reports it, and the next beat tries again.
+ */
 function holdIfUnchanged(file: string, seen: () => Seen | null): Held {
-  const deadline = Date.now() + BUSY_PATIENCE_MS;
-  for (;;) {
+  for (let attempt = 0; attempt < CONFLICT_RETRIES; attempt++) {
     const s = seen();
     if (s === null) return { kind: 'changed' };
     const h = holdNextToken(file, revOf(s), () => same(see(file), s));
     if (!('kind' in h)) return { kind: 'held', held: h };
-    // conflict: it changed under us (re-read and judge again); busy: a live writer, wait it out.
-    if (Date.now() >= deadline) return { kind: 'busy' };
-    if (h.kind === 'busy') pause(5);
+    if (h.kind === 'busy') return { kind: 'busy' };
   }
+  return { kind: 'busy' };
 }
 
 
