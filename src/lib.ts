@@ -99,3 +99,5 @@ export { waitForDirChange } from './watch/dirWatch.ts';
 // The pulse (issue 7 slice 2): one beat, for the benchmark and tests that drive it in-process.
 export { runBeat } from './pulse/beat.ts';
 export { openSleeper, wakeTargets } from './pulse/wake.ts';
+// cost (issue 8 item 5): the ledger, the stream meter, the budget breaker.
+export * as cost from './cost/index.ts';

@@ -34,7 +34,7 @@ export function ledgerProblem(read: LedgerRead, now: Now): string | null {
   if (read.corruptAt.length > 0) {
     const n = read.corruptAt.length;
     const today = unknownToday(read, now);
-    notes.push(`skipped ${n} row${n === 1 ? '' : 's'} that ${n === 1 ? 'is' : 'are'} not spend records (first at line ${read.firstCorruptLine})${today > 0 ? ', which may be today’s spend' : ''}`);
+    notes.push(`skipped ${n} ${n === 1 ? 'row that is not a spend record' : 'rows that are not spend records'} (first at line ${read.firstCorruptLine})${today > 0 ? ', which may be today’s spend' : ''}`);
   }
   if (read.cut) notes.push('only its newest 16 MiB were read');
   return notes.length === 0 ? null : `${read.file}: ${notes.join('; ')} — fix or delete the bad lines`;
