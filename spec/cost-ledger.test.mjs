@@ -96,7 +96,8 @@ test('corrupt rows are skipped and counted in one line naming the file; the brea
   assert.equal(g.kind, 'spent');
   assert.equal(g.unknownRows, 3);
   assert.equal(g.spentUsd, 1);
-  assert.match(g.problem, /cost\.jsonl: skipped 3 rows .*first at line 3.*may be today’s spend/);
+  assert.match(g.problem, /cost\.jsonl: 3 rows among today's are not spend records and may be today’s spend — fix or delete the bad lines/);
+  assert.match(cost.costSummary(ctx, 'all', now).problem, /skipped 3 rows that are not spend records \(first at line 3\), which may be today’s spend/, '`looop cost` says where');
 
   // The same file last written before today: nothing in it is today's.
   fs.utimesSync(file, new Date(yesterday), new Date(yesterday));
@@ -107,7 +108,7 @@ test('corrupt rows are skipped and counted in one line naming the file; the brea
   fs.mkdirSync(file);
   g = cost.budgetGate(ctx, now, CONFIG);
   assert.equal(g.kind, 'spent');
-  assert.match(g.problem, /cost\.jsonl is not a regular file/);
+  assert.match(g.problem, /cost\.jsonl is not a regular file — today's spend cannot be counted/);
 });
 
 test('the breaker: spent at the budget until local midnight; env beats config; ≤ 0 turns it off; a day later it is open again', (t) => {
@@ -159,10 +160,31 @@ test('a ledger of 10,000 rows sums exactly; one bigger than the read bound is re
   assert.equal(s.calls, 10_000);
   assert.equal(s.totalUsd, 5000);
   assert.deepEqual(s.byKind, [['session', 2500], ['tick', 2500]]);
+  const today = cost.readToday(ctx, now);
+  assert.deepEqual({ ...today, file: undefined }, { file: undefined, usd: 5000, rows: 10_000, unknownRows: 0, corrupt: 0, unreadable: null }, 'the backward scan reads every chunk of a day this busy');
   const tail = cost.readLedger(ctx, 1000);
   assert.equal(tail.cut, true);
   assert.ok(tail.rows.length > 0 && tail.rows.length < 20, `${tail.rows.length} rows in the last 1000 bytes`);
   assert.equal(tail.corruptAt.length, 0, 'the fragment before the first newline is dropped, not counted as corrupt');
-  assert.equal(cost.spentToday(tail, now).unknownRows, 1, 'today started before the part that was read: unknown, so spent');
   assert.match(cost.ledgerProblem(tail, now), /only its newest 16 MiB were read/);
+  const cut = cost.readToday(ctx, now, 1000);
+  assert.equal(cut.unknownRows, 1, 'today started before the part that was read: unknown, so spent');
+  assert.ok(cut.rows > 0 && cut.rows < 20 && cut.corrupt === 0, JSON.stringify(cut));
+  assert.match(cost.todayProblem(cut), /today’s rows run past the part of it that is read/);
+});
+
+test('the backward scan stops at the first row from before today, across chunks, and sees a torn last line', (t) => {
+  const { ctx, write, file } = setup(t);
+  const now = new Date(2026, 11, 1, 12).getTime();
+  const old = new Date(2026, 10, 29, 11).toISOString();
+  const today = new Date(2026, 11, 1, 11).toISOString();
+  const row = (ts, usd) => ({ ts, kind: 'tick', id: 'x'.repeat(200), runner: 'claude', usd });
+  // ~2,000 old rows, a corrupt one among them (old: a good old row follows it), then 1,000 of today's.
+  write([...Array.from({ length: 1000 }, () => row(old, 1)), 'garbage', ...Array.from({ length: 1000 }, () => row(old, 1)), ...Array.from({ length: 1000 }, () => row(today, 0.5))]);
+  assert.ok(fs.statSync(file).size > 4 * 64 * 1024, 'spans several chunks');
+  assert.deepEqual({ ...cost.readToday(ctx, now), file: undefined }, { file: undefined, usd: 500, rows: 1000, unknownRows: 0, corrupt: 0, unreadable: null });
+  fs.appendFileSync(file, '{"ts":"2026-12-01T11:');
+  const torn = cost.readToday(ctx, now);
+  assert.equal(torn.corrupt, 1);
+  assert.equal(torn.unknownRows, 1);
 });

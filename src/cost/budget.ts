@@ -15,8 +15,8 @@
 import type { LooopConfig } from '../config/config.ts';
 import { runnerLabel } from '../config/runnerLabel.ts';
 import { firstProblem, guardPath, isCount, isObject, nowMs, readGuardJson, removeGuard, writeGuard, type GuardCtx, type Now, type Problem } from '../guards/guardFile.ts';
-import { appendCost, isToday, localDay, readLedger, unknownToday, type LedgerRead } from './ledger.ts';
-import { ledgerProblem } from './summary.ts';
+import { appendCost, localDay } from './ledger.ts';
+import { readToday, type TodayRead } from './today.ts';
 import { formatUsd } from './usd.ts';
 
 export const DEFAULT_MAX_DAILY_USD = 10;
@@ -66,12 +66,13 @@ export type BudgetGate =
   | { readonly kind: 'spent'; readonly spentUsd: number; readonly maxUsd: number; readonly unknownRows: number; readonly retryInS: number }
   | { readonly kind: 'unmetered'; readonly runner: string; readonly count: number; readonly maxUsd: number };
 
-/** Today's spend from a ledger read, and whether unreadable rows may hide more of it. */
-export function spentToday(read: LedgerRead, now: Now): { readonly usd: number; readonly unknownRows: number } {
-  const { startMs } = localDay(now);
-  let usd = 0;
-  for (const r of read.rows) if (isToday(r, startMs)) usd += r.usd;
-  return { usd, unknownRows: read.unreadable !== null ? 1 : unknownToday(read, now) };
+/** The one line about today's part of the ledger, naming the file; null when it read clean. */
+export function todayProblem(t: TodayRead): Problem {
+  if (t.unreadable !== null) return `${t.file} ${t.unreadable} — today's spend cannot be counted; move it aside`;
+  const notes: string[] = [];
+  if (t.corrupt > 0) notes.push(`${t.corrupt} ${t.corrupt === 1 ? 'row' : 'rows'} among today's ${t.corrupt === 1 ? 'is not a spend record' : 'are not spend records'}${t.unknownRows > 0 ? ' and may be today’s spend' : ''}`);
+  if (t.unknownRows > t.corrupt) notes.push('today’s rows run past the part of it that is read');
+  return notes.length === 0 ? null : `${t.file}: ${notes.join('; ')} — fix or delete the bad lines (\`looop cost\` says where)`;
 }
 
 /** Whether the next decide fits today's budget. Read-only. `config` null: none loaded (the breaker is then left to the config error). */
@@ -85,9 +86,9 @@ export function budgetGate(ctx: GuardCtx, now: Now, config: BudgetConfig | null)
     const { runner, sig } = unmeteredSignature(config);
     if (u !== null && (u.sig === sig || u.sig === '*') && u.count >= UNMETERED_LIMIT) return { kind: 'unmetered', runner, count: u.count, maxUsd: limit.maxUsd, problem };
   }
-  const read = readLedger(ctx);
-  problem = firstProblem(problem, ledgerProblem(read, now));
-  const spent = spentToday(read, now);
+  const today = readToday(ctx, now);
+  problem = firstProblem(problem, todayProblem(today));
+  const spent = { usd: today.usd, unknownRows: today.unknownRows };
   const resetInS = Math.max(1, Math.ceil((localDay(now).endMs - nowMs(now)) / 1000));
   if (spent.unknownRows > 0 || spent.usd >= limit.maxUsd) return { kind: 'spent', spentUsd: spent.usd, maxUsd: limit.maxUsd, unknownRows: spent.unknownRows, retryInS: resetInS, problem };
   return { kind: 'open', spentUsd: spent.usd, maxUsd: limit.maxUsd, problem };

@@ -6,3 +6,4 @@ export * from './meter.ts';
 export * from './ledger.ts';
 export * from './summary.ts';
 export * from './budget.ts';
+export * from './today.ts';

@@ -73,7 +73,7 @@ export function appendCost(ctx: Pick<GuardCtx, 'paths'>, row: Omit<CostRow, 'ts'
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '?');
 
-function parseRow(line: string): LedgerRow | null {
+export function parseRow(line: string): LedgerRow | null {
   let v: unknown;
   try {
     v = JSON.parse(line);
@@ -96,34 +96,56 @@ function empty(file: string, unreadable: string | null, exists: boolean): Ledger
   return { file, exists, rows: [], corruptAt: [], firstCorruptLine: 0, cut: false, mtimeMs: 0, unreadable };
 }
 
-/** Reads the ledger under the data-dir policy (no symlinks, regular file only, bounded). Never throws for what the file is. */
-export function readLedger(ctx: Pick<GuardCtx, 'paths'>, maxBytes = READ_MAX_BYTES): LedgerRead {
-  const file = costFile(ctx);
+export type LedgerOpen =
+  | { readonly kind: 'absent' }
+  | { readonly kind: 'unreadable'; readonly why: string }
+  | { readonly kind: 'ok'; readonly fd: number; readonly size: number; readonly mtimeMs: number };
+
+/** Opens the ledger under the data-dir policy: no symlink, no blocking, a regular file only. The caller closes `fd`. */
+export function openLedger(file: string): LedgerOpen {
   let fd: number;
   try {
     fd = fs.openSync(file, OPEN_FLAGS);
   } catch (e) {
-    if (hasErrno(e, 'ENOENT', 'ENOTDIR')) return empty(file, null, false);
-    if (hasErrno(e, 'ELOOP', 'EMLINK')) return empty(file, 'is a symbolic link; looop reads only regular files here', true);
-    return empty(file, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`, true);
+    if (hasErrno(e, 'ENOENT', 'ENOTDIR')) return { kind: 'absent' };
+    if (hasErrno(e, 'ELOOP', 'EMLINK')) return { kind: 'unreadable', why: 'is a symbolic link; looop reads only regular files here' };
+    return { kind: 'unreadable', why: `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
   }
-  let bytes: Buffer;
-  let cut = false;
-  let mtimeMs = 0;
   try {
     const st = fs.fstatSync(fd);
-    if (!st.isFile()) return empty(file, 'is not a regular file', true);
-    mtimeMs = st.mtimeMs;
-    const start = Math.max(0, st.size - maxBytes);
-    cut = start > 0;
-    bytes = Buffer.allocUnsafe(st.size - start);
-    let len = 0;
-    while (len < bytes.length) {
-      const n = fs.readSync(fd, bytes, len, bytes.length - len, start + len);
-      if (n === 0) break;
-      len += n;
-    }
-    bytes = bytes.subarray(0, len);
+    if (st.isFile()) return { kind: 'ok', fd, size: st.size, mtimeMs: st.mtimeMs };
+  } catch (e) {
+    fs.closeSync(fd);
+    return { kind: 'unreadable', why: `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})` };
+  }
+  fs.closeSync(fd);
+  return { kind: 'unreadable', why: 'is not a regular file' };
+}
+
+/** Bytes [start, start+length) of an open file (fewer at EOF). */
+export function readAt(fd: number, start: number, length: number): Buffer {
+  const buf = Buffer.allocUnsafe(length);
+  let len = 0;
+  while (len < length) {
+    const n = fs.readSync(fd, buf, len, length - len, start + len);
+    if (n === 0) break;
+    len += n;
+  }
+  return buf.subarray(0, len);
+}
+
+/** Reads the whole ledger (its tail past `maxBytes`), for `looop cost`. Never throws for what the file is. */
+export function readLedger(ctx: Pick<GuardCtx, 'paths'>, maxBytes = READ_MAX_BYTES): LedgerRead {
+  const file = costFile(ctx);
+  const opened = openLedger(file);
+  if (opened.kind === 'absent') return empty(file, null, false);
+  if (opened.kind === 'unreadable') return empty(file, opened.why, true);
+  const { fd, size, mtimeMs } = opened;
+  const start = Math.max(0, size - maxBytes);
+  const cut = start > 0;
+  let bytes: Buffer;
+  try {
+    bytes = readAt(fd, start, size - start);
   } catch (e) {
     return empty(file, `cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`, true);
   } finally {
