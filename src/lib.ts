@@ -102,3 +102,5 @@ export { openSleeper, wakeTargets } from './pulse/wake.ts';
 // verify (issue 8 item 3): judging ended workers' post-conditions, and reading the verdicts.
 export { reconcileVerify, runVerifyCommand, nodeVerifySpawn, clipCmd, logVerify } from './workers/verify.ts';
 export { readVerdict, verdictWord } from './workers/verdict.ts';
+// cost (issue 8 item 5): the ledger, the stream meter, the budget breaker.
+export * as cost from './cost/index.ts';

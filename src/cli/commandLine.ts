@@ -50,6 +50,7 @@ export const GROUPS: Readonly<Record<string, readonly string[]>> = {
   sensor: ['write'],
   playbook: ['write'],
   schedule: ['write', 'rm', 'list'],
+  cost: ['session'],
 };
 /** Verbs whose words after the first non-option word are all positional, verbatim (`run`: the command's own flags). */
 const VERBATIM_TAIL: ReadonlySet<string> = new Set(['run']);
@@ -186,7 +187,8 @@ export function parseCommandLine(cli: CAC, raw: readonly string[]): CommandLine 
   if (head === '--version' || head === '-V' || head === '-v') return { kind: 'version' };
   // The topic swallows every word, flag-like or not (`looop help --json` is a topic).
   if (head === 'help') return { kind: 'topic', words: argv.slice(1) };
-  if (GROUPS[head] !== undefined) {
+  // A group that is also a verb on its own (`cost [today|all]`) runs it instead of listing.
+  if (GROUPS[head] !== undefined && !cli.commands.some((c) => c.isMatched(head))) {
     const sub = argv[1];
     return { kind: 'group', group: head, unknown: sub === undefined || HELP_FLAGS.includes(sub) ? null : sub };
   }

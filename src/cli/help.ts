@@ -9,6 +9,7 @@ const GROUP_SENTENCES: Readonly<Record<string, string>> = {
   goal: 'Write and archive goals: the outcomes the pulse works toward (goals/<id>.md).',
   sensor: 'Write sensors: scripts the pulse runs each beat to watch the world (sensors/<name>.sh).',
   playbook: 'Rewrite the PLAYBOOK: the standing policy the pulse decides by.',
+  cost: 'Read and record LLM spend: the cost.jsonl ledger the daily budget breaker reads.',
 };
 
 function sentence(description: string): string {
@@ -40,7 +41,7 @@ export function verbHelp(cmd: Command): string {
 
 /** `looop worker`, `looop help worker`: the group's subcommands. */
 export function groupHelp(cli: CAC, group: string): string {
-  const subs = cli.commands.filter((c) => c.name.startsWith(`${group} `));
+  const subs = cli.commands.filter((c) => c.name === group || c.name.startsWith(`${group} `));
   return [
     GROUP_SENTENCES[group] ?? `The ${group} subcommands.`,
     '',

@@ -9,6 +9,7 @@ import { registerClaims } from './verbs/claims.ts';
 import { registerSteering } from './verbs/steering.ts';
 import { registerPulse } from './verbs/pulse.ts';
 import { registerActions } from './verbs/actions.ts';
+import { registerCost } from './verbs/cost.ts';
 
 export function buildProgram(): CAC {
   const cli = cac('looop');
@@ -18,6 +19,7 @@ export function buildProgram(): CAC {
   registerSteering(cli);
   registerPulse(cli);
   registerActions(cli);
+  registerCost(cli);
   cli.command('version', 'Print the version').action(() => {
     out(`looop ${VERSION}`);
     return 0;

@@ -45,6 +45,11 @@ function heldBackLine(h: HeldBack): string {
       return `flapping sensors (every beat costs a decide): ${inert(h.sensors.join(', '))}`;
     case 'nudge':
       return h.in_s > 0 ? `the decider asked for the next beat in ${h.in_s}s` : 'a beat the decider asked for is due';
+    case 'budget':
+      if (h.why === 'unmetered') return `no AI calls: a daily budget ($${h.max_usd}) is set but runner ${inert(h.runner)} reported no cost for ${h.unmetered_runs} runs (declare a \`cost\` spec in config.json, or delete .cost-unmetered)`;
+      return h.unknown_rows > 0
+        ? `no AI calls until local midnight (in ${h.retry_in_s}s): cost.jsonl has unreadable rows that may be today's spend (fix them to retry now)`
+        : `daily budget spent ($${h.spent_usd.toFixed(2)} of $${h.max_usd.toFixed(2)}): no AI calls until local midnight (in ${h.retry_in_s}s)`;
     case 'unreadable':
       return `idle until fixed: ${inert(h.problem)}`;
   }

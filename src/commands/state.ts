@@ -44,6 +44,8 @@ export type HeldBack =
   | { readonly kind: 'cap'; readonly cap: number; readonly used: number; readonly retry_in_s: number }
   | { readonly kind: 'flapping'; readonly sensors: readonly string[] }
   | { readonly kind: 'nudge'; readonly due_unix: number; readonly in_s: number }
+  | { readonly kind: 'budget'; readonly why: 'spent'; readonly spent_usd: number; readonly max_usd: number; readonly unknown_rows: number; readonly retry_in_s: number }
+  | { readonly kind: 'budget'; readonly why: 'unmetered'; readonly runner: string; readonly unmetered_runs: number; readonly max_usd: number }
   | { readonly kind: 'unreadable'; readonly file: string; readonly problem: string };
 
 function heldBack(h: GuardHold): HeldBack {
@@ -56,6 +58,10 @@ function heldBack(h: GuardHold): HeldBack {
       return { kind: h.kind, sensors: h.sensors };
     case 'nudge':
       return { kind: h.kind, due_unix: h.dueS, in_s: h.inS };
+    case 'budget':
+      return h.why === 'spent'
+        ? { kind: h.kind, why: h.why, spent_usd: h.spentUsd, max_usd: h.maxUsd, unknown_rows: h.unknownRows, retry_in_s: h.retryInS }
+        : { kind: h.kind, why: h.why, runner: h.runner, unmetered_runs: h.count, max_usd: h.maxUsd };
     case 'unreadable':
       return { kind: h.kind, file: h.file, problem: h.problem };
   }

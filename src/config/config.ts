@@ -8,6 +8,7 @@ import { LooopError } from '../errors.ts';
 import type { Paths } from '../paths.ts';
 import { readDataFile } from '../store/dataFile.ts';
 import { stripFormatterSeam } from './runnerLabel.ts';
+import { parseCostSpec, type CostSpec } from '../cost/costSpec.ts';
 
 /** No placeholder: the prompt goes on stdin (a long prompt would not fit one argv word). */
 export const DEFAULT_TICK_COMMAND = 'claude -p --output-format stream-json --verbose --dangerously-skip-permissions --model sonnet';
@@ -27,6 +28,10 @@ export interface LooopConfig {
   readonly maxNextInterval: number;
   /** Dead-session retention; 0 reaps at once. */
   readonly sessionTtl: number;
+  /** `max_daily_usd`: null when absent (the default budget applies); ≤ 0 turns the breaker off. */
+  readonly maxDailyUsd: number | null;
+  /** `cost`: how to meter a runner looop does not know (claude and pi are built in). */
+  readonly cost: CostSpec | null;
   /** Where the values came from: the file, or the built-in defaults (no file). */
   readonly source: 'file' | 'default';
   /** Values that were usable only after clamping, one sentence each, for the caller to warn. */
@@ -39,6 +44,8 @@ export const DEFAULT_CONFIG: LooopConfig = {
   interval: DEFAULT_INTERVAL_S,
   maxNextInterval: DEFAULT_MAX_NEXT_INTERVAL_S,
   sessionTtl: DEFAULT_SESSION_TTL_S,
+  maxDailyUsd: null,
+  cost: null,
   source: 'default',
   notes: [],
 };
@@ -84,6 +91,19 @@ function seconds(file: string, o: Record<string, unknown>, key: string, fallback
   return v < 1 ? 0 : Math.trunc(v);
 }
 
+function usd(file: string, o: Record<string, unknown>, key: string): number | null {
+  const v = o[key];
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw configError(file, `has ${JSON.stringify(v)} for "${key}" (expected a number of US dollars; 0 turns the budget off)`);
+  return v;
+}
+
+function costSpec(file: string, o: Record<string, unknown>): CostSpec | null {
+  const r = parseCostSpec(o.cost);
+  if (r.kind === 'bad') throw configError(file, `has a bad "cost": ${r.problem}`);
+  return r.spec;
+}
+
 /** Reads and validates the config; the defaults only when there is no file at all. */
 export function loadConfig(paths: Paths): LooopConfig {
   const o = readConfigObject(paths);
@@ -102,6 +122,8 @@ export function loadConfig(paths: Paths): LooopConfig {
     interval: atLeastOne('interval', seconds(file, o, 'interval', DEFAULT_INTERVAL_S)),
     maxNextInterval: atLeastOne('max_next_interval', seconds(file, o, 'max_next_interval', DEFAULT_MAX_NEXT_INTERVAL_S)),
     sessionTtl: seconds(file, o, 'session_ttl', DEFAULT_SESSION_TTL_S),
+    maxDailyUsd: usd(file, o, 'max_daily_usd'),
+    cost: costSpec(file, o),
     source: 'file',
     notes,
   };

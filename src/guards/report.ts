@@ -2,7 +2,9 @@
 // back right now, for `state --json` and `wait`. Read-only: unlike the pulse's gates,
 // nothing here repairs a file, so a report never changes what the pulse will do.
 import { worldView } from '../world/view.ts';
-import { DEFAULT_MAX_NEXT_INTERVAL_S } from '../config/config.ts';
+import { DEFAULT_MAX_NEXT_INTERVAL_S, loadConfig, type LooopConfig } from '../config/config.ts';
+import { budgetGate } from '../cost/budget.ts';
+import { isLooopError } from '../errors.ts';
 import { inspectBackoff, judgeBackoff } from './backoff.ts';
 import { inspectLedger, judgeCap } from './decideLedger.ts';
 import { flaggedSensors, inspectFlap } from './flap.ts';
@@ -21,6 +23,10 @@ export type GuardHold =
   | { readonly kind: 'flapping'; readonly sensors: readonly string[] }
   /** The decider asked for a beat at `dueS`; `inS` 0 when it is due. */
   | { readonly kind: 'nudge'; readonly dueS: number; readonly inS: number }
+  /** Today's spend reached the daily budget (or unreadable ledger rows may have): no decide until local midnight. */
+  | { readonly kind: 'budget'; readonly why: 'spent'; readonly spentUsd: number; readonly maxUsd: number; readonly unknownRows: number; readonly retryInS: number }
+  /** A budget is set but the runner's spend cannot be seen: no decide until it is metered. */
+  | { readonly kind: 'budget'; readonly why: 'unmetered'; readonly runner: string; readonly count: number; readonly maxUsd: number }
   /** A guard file the pulse cannot read, so every beat idles out until a human fixes it. */
   | { readonly kind: 'unreadable'; readonly file: string; readonly problem: string };
 
@@ -35,6 +41,17 @@ export interface GuardReportOptions {
   readonly policyHash?: string;
   /** The nudge cap in force (config max_next_interval / LOOOP_MAX_NEXT_INTERVAL). */
   readonly maxNextIntervalS?: number;
+  /** The loaded config, when the caller has it (else read here; an unreadable one skips the budget). */
+  readonly config?: LooopConfig | null;
+}
+
+function configOrNull(ctx: GuardCtx): LooopConfig | null {
+  try {
+    return loadConfig(ctx.paths);
+  } catch (e) {
+    if (isLooopError(e)) return null;
+    throw e;
+  }
 }
 
 export function guardReport(ctx: GuardCtx, now: Now, opts: GuardReportOptions = {}): GuardReport {
@@ -60,6 +77,11 @@ export function guardReport(ctx: GuardCtx, now: Now, opts: GuardReportOptions = 
   note(ledger.problem);
   const cg = judgeCap(ledger.entries, cap, now);
   if (cg.kind === 'capped') holding.push({ kind: 'cap', cap: cg.cap, used: cg.used, retryInS: cg.retryInS });
+
+  const budget = budgetGate(ctx, now, opts.config === undefined ? configOrNull(ctx) : opts.config);
+  note(budget.problem);
+  if (budget.kind === 'spent') holding.push({ kind: 'budget', why: 'spent', spentUsd: budget.spentUsd, maxUsd: budget.maxUsd, unknownRows: budget.unknownRows, retryInS: budget.retryInS });
+  if (budget.kind === 'unmetered') holding.push({ kind: 'budget', why: 'unmetered', runner: budget.runner, count: budget.count, maxUsd: budget.maxUsd });
 
   const flap = inspectFlap(ctx);
   note(flap.problem);

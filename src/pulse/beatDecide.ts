@@ -11,6 +11,9 @@ import { DECISION_FILE, readDecision } from '../decide/decision.ts';
 import { buildPrompt } from '../decide/prompt.ts';
 import { runDeciderTeed, type SpawnFn } from '../decide/runner.ts';
 import { isLooopError } from '../errors.ts';
+import { settleTickCost, UNMETERED_LIMIT } from '../cost/budget.ts';
+import { createMeter } from '../cost/meter.ts';
+import { formatUsd } from '../cost/usd.ts';
 import { clearBackoff, recordBackoff } from '../guards/backoff.ts';
 import { recordDecide } from '../guards/decideLedger.ts';
 import { flappingSensors } from '../guards/flap.ts';
@@ -144,9 +147,11 @@ export async function decideAndCommit(deps: DecideDeps, world: WorldView): Promi
     log.warn('tick.stale_decision', 'removed a stale .decision.json a failed beat left behind, before deciding');
   }
 
+  const meter = createMeter(config.cost);
   const { result: ran } = await runDeciderTeed(
     {
       tickCommand: config.tickCommand,
+      onLine: meter.line,
       promptFile,
       dataDir: ctx.paths.dataDir,
       deadlineMs: knobs.tickTimeoutMs ?? 0,
@@ -161,6 +166,13 @@ export async function decideAndCommit(deps: DecideDeps, world: WorldView): Promi
       onProblem: (p) => log.warn('tick.guard_degraded', p.problem, { file: p.file }),
     },
   );
+  const cost = settleTickCost(ctx, ctx.now(), { runId, usd: meter.total(), ok: ran.kind === 'ok' }, config);
+  reportProblem(log, cost.problem);
+  if (cost.unmetered !== null) {
+    const { runner, count } = cost.unmetered;
+    const left = count >= UNMETERED_LIMIT ? 'breaker now open' : `${count}/${UNMETERED_LIMIT} before the breaker opens`;
+    log.warn('tick.unmetered', `a daily budget is set but runner '${runner}' reported no cost (${left}) — declare a \`cost\` spec in config.json, or use claude or pi`, { runner, count });
+  }
   if (ran.kind !== 'ok' && deps.hungUp?.() === true) {
     log.info('tick.aborted', 'the pulse is stopping: this decide was cut short and does not count as a failure');
     return idle(ctx, 'the pulse stopped mid-decide');
@@ -210,7 +222,8 @@ export async function decideAndCommit(deps: DecideDeps, world: WorldView): Promi
   }
   const secs = secsSince(ctx, startMs);
   const journal = oneLine(outcome.journal);
-  log.ok('tick.decided', `${outcome.word} · ${journal} · ${secs}s`, { action: outcome.word, summary: outcome.summary, journal, secs, run_id: runId });
+  const spent = cost.usd > 0 ? ` · ${formatUsd(cost.usd)}` : '';
+  log.ok('tick.decided', `${outcome.word} · ${journal} · ${secs}s${spent}`, { action: outcome.word, summary: outcome.summary, journal, secs, run_id: runId, ...(cost.usd > 0 ? { cost_usd: cost.usd } : {}) });
   emitEvent(ctx, 'decided', { run_id: runId, action: outcome.word, journal });
   await advanceBeat(ctx, { type: 'COMMITTED', at: at(ctx) });
   pruneRunsQuietly(deps);

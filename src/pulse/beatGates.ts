@@ -2,6 +2,10 @@
 // beat out — no AI call, nothing committed. They read only files, so a restarted pulse
 // keeps honouring a backoff or a cap it did not set itself.
 import type { Ctx } from '../context.ts';
+import { loadConfig, type LooopConfig } from '../config/config.ts';
+import { budgetGate } from '../cost/budget.ts';
+import { formatUsd2 } from '../cost/usd.ts';
+import { isLooopError } from '../errors.ts';
 import { backoffGate } from '../guards/backoff.ts';
 import { capGate } from '../guards/decideLedger.ts';
 import type { Problem } from '../guards/guardFile.ts';
@@ -15,6 +19,29 @@ export type GateVerdict = { readonly kind: 'decide' } | { readonly kind: 'idle';
 /** A guard file that had to be read leniently or repaired: one line naming it. */
 export function reportProblem(log: PulseLog, problem: Problem): void {
   if (problem !== null) log.warn('tick.guard_degraded', problem);
+}
+
+// A bad ledger row stays in the file until a human removes it: said once per pulse,
+// not on every beat (a new problem — more bad rows — is said again).
+const saidOnce = new Set<string>();
+function reportOnce(log: PulseLog, problem: Problem): void {
+  if (problem === null || saidOnce.has(problem)) return;
+  saidOnce.add(problem);
+  reportProblem(log, problem);
+}
+
+/** The config for the budget; a config error is reported by the decide step, which idles the beat. */
+function configOrNull(ctx: Ctx): LooopConfig | null {
+  try {
+    return loadConfig(ctx.paths);
+  } catch (e) {
+    if (isLooopError(e)) return null;
+    throw e;
+  }
+}
+
+function hoursText(s: number): string {
+  return s >= 3600 ? `~${Math.round(s / 360) / 10}h` : `~${Math.ceil(s / 60)}min`;
 }
 
 export function checkGates(ctx: Ctx, log: PulseLog, world: WorldView, force: boolean): GateVerdict {
@@ -49,6 +76,17 @@ export function checkGates(ctx: Ctx, log: PulseLog, world: WorldView, force: boo
   if (cap.kind === 'capped') {
     log.warn('tick.capped', `hourly decide budget used up (LOOOP_MAX_DECIDES_PER_HOUR=${cap.cap}) — idling ~${cap.retryInS}s; if that is unexpected, look for a flapping sensor or a runaway cadence`, { retry_in_s: cap.retryInS });
     return { kind: 'idle', reason: `hourly decide cap (${cap.cap}) reached` };
+  }
+  const budget = budgetGate(ctx, nowMs, configOrNull(ctx));
+  reportOnce(log, budget.problem);
+  if (budget.kind === 'spent') {
+    const why = budget.unknownRows > 0 ? `cost.jsonl has row(s) that cannot be read and may be today's spend (${formatUsd2(budget.spentUsd)} readable) — counted as spent; fix the file to retry now` : `daily budget reached (${formatUsd2(budget.spentUsd)} ≥ ${formatUsd2(budget.maxUsd)})`;
+    log.warn('tick.budget', `${why} — skipping AI until local midnight (in ${hoursText(budget.retryInS)}); raise max_daily_usd or LOOOP_MAX_DAILY_USD to go on`, { spent_usd: budget.spentUsd, max_daily_usd: budget.maxUsd, retry_in_s: budget.retryInS });
+    return { kind: 'idle', reason: `daily budget ${formatUsd2(budget.maxUsd)} spent` };
+  }
+  if (budget.kind === 'unmetered') {
+    log.warn('tick.budget_unmetered', `runner '${budget.runner}' produced no cost for ${budget.count} runs in a row and a budget is set — skipping AI until it is metered (declare a \`cost\` spec in config.json, use claude or pi, or delete .cost-unmetered)`, { runner: budget.runner, count: budget.count });
+    return { kind: 'idle', reason: `runner ${budget.runner} is unmetered under a budget` };
   }
   return { kind: 'decide' };
 }
