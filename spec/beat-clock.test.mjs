@@ -75,3 +75,15 @@ test('beat (fake clock): a sensor whose signal changes every beat is flagged as 
   const state = JSON.parse(looop(dir, ['state', '--json']).stdout);
   assert.deepEqual(state.held_back.filter((h) => h.kind === 'flapping'), [{ kind: 'flapping', sensors: ['sensor-counter'] }]);
 });
+
+test('beat: events.jsonl records each beat for tools (tick_start, sense_done, then world_unchanged or decide_start and decided)', async (t) => {
+  const dir = tempDataDir(t, 'beat-events');
+  scriptedPulseDir(dir, { '01.json': { action: 'noop', reason: 'once' } });
+  const clock = { ms: Date.parse('2026-12-01T12:00:00Z') };
+  const { beat } = beatAt(dir, clock);
+  await beat(true);
+  clock.ms += 60_000;
+  await beat(false);
+  const events = fs.readFileSync(path.join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).event);
+  assert.deepEqual(events, ['tick_start', 'sense_done', 'decide_start', 'steered', 'decided', 'tick_start', 'sense_done', 'world_unchanged']);
+});

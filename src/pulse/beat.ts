@@ -7,6 +7,7 @@ import { updateFlap } from '../guards/flap.ts';
 import type { PulseLog } from '../log/pulseLog.ts';
 import type { SensorSpawner } from '../sensors/spawner.ts';
 import { advanceBeat } from './beatRecord.ts';
+import { emitEvent } from '../steering/trail.ts';
 import { decideAndCommit, IDLE, type BeatResult } from './beatDecide.ts';
 import { checkGates, reportProblem } from './beatGates.ts';
 import { senseWorld } from './beatSense.ts';
@@ -34,6 +35,7 @@ export async function runBeat(deps: BeatDeps, force: boolean): Promise<BeatResul
   const flap = updateFlap(ctx, world.items);
   reportProblem(log, flap.problem);
   for (const f of flap.newlyFlapping) {
+    emitEvent(ctx, 'sensor_flapping', { sensor: f.sensor, streak: f.streak });
     log.warn('sense.flapping', `${f.sensor} changed its wake signal on ${f.streak} beats in a row — each such beat costs a decide; move volatile values under "detail"`, { sensor: f.sensor, streak: f.streak });
   }
   const gate = checkGates(ctx, log, world, force);

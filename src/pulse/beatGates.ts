@@ -13,6 +13,7 @@ import { readLastHash } from '../guards/lastHash.ts';
 import { noopRevisitDue } from '../guards/noopTtl.ts';
 import type { PulseLog } from '../log/pulseLog.ts';
 import type { WorldView } from '../world/view.ts';
+import { emitEvent } from '../steering/trail.ts';
 
 export type GateVerdict = { readonly kind: 'decide' } | { readonly kind: 'idle'; readonly reason: string };
 
@@ -57,8 +58,10 @@ export function checkGates(ctx: Ctx, log: PulseLog, world: WorldView, force: boo
       log.info('tick.forced', 'world unchanged but deciding anyway (pulse start or a cadence nudge)');
     } else if (revisit(ctx, log, world.hash, nowMs)) {
       log.info('tick.revisit', 'world unchanged but the last noop is older than LOOOP_NOOP_TTL — deciding again');
+      emitEvent(ctx, 'noop_revisit');
     } else {
       log.info('tick.skip', 'world unchanged — no AI call');
+      emitEvent(ctx, 'world_unchanged');
       return { kind: 'idle', reason: 'world unchanged' };
     }
   }
@@ -66,6 +69,7 @@ export function checkGates(ctx: Ctx, log: PulseLog, world: WorldView, force: boo
   reportProblem(log, backoff.problem);
   if (backoff.kind === 'hold') {
     log.warn('tick.backoff', `the last ${backoff.fails} decide(s) failed — backing off ~${backoff.retryInS}s (edit a goal or PLAYBOOK.md to retry now)`, { fails: backoff.fails, retry_in_s: backoff.retryInS });
+    emitEvent(ctx, 'tick_backoff', { fails: backoff.fails, retry_in_s: backoff.retryInS });
     return { kind: 'idle', reason: `backing off ${backoff.retryInS}s after ${backoff.fails} failure(s)` };
   }
   if (backoff.kind === 'cut') {
@@ -75,6 +79,7 @@ export function checkGates(ctx: Ctx, log: PulseLog, world: WorldView, force: boo
   reportProblem(log, cap.problem);
   if (cap.kind === 'capped') {
     log.warn('tick.capped', `hourly decide budget used up (LOOOP_MAX_DECIDES_PER_HOUR=${cap.cap}) — idling ~${cap.retryInS}s; if that is unexpected, look for a flapping sensor or a runaway cadence`, { retry_in_s: cap.retryInS });
+    emitEvent(ctx, 'tick_capped', { retry_in_s: cap.retryInS });
     return { kind: 'idle', reason: `hourly decide cap (${cap.cap}) reached` };
   }
   const budget = budgetGate(ctx, nowMs, configOrNull(ctx));
@@ -82,10 +87,12 @@ export function checkGates(ctx: Ctx, log: PulseLog, world: WorldView, force: boo
   if (budget.kind === 'spent') {
     const why = budget.unknownRows > 0 ? `cost.jsonl has row(s) that cannot be read and may be today's spend (${formatUsd2(budget.spentUsd)} readable) — counted as spent; fix the file to retry now` : `daily budget reached (${formatUsd2(budget.spentUsd)} ≥ ${formatUsd2(budget.maxUsd)})`;
     log.warn('tick.budget', `${why} — skipping AI until local midnight (in ${hoursText(budget.retryInS)}); raise max_daily_usd or LOOOP_MAX_DAILY_USD to go on`, { spent_usd: budget.spentUsd, max_daily_usd: budget.maxUsd, retry_in_s: budget.retryInS });
+    emitEvent(ctx, 'budget_exceeded', { spent_usd: budget.spentUsd, max_daily_usd: budget.maxUsd });
     return { kind: 'idle', reason: `daily budget ${formatUsd2(budget.maxUsd)} spent` };
   }
   if (budget.kind === 'unmetered') {
     log.warn('tick.budget_unmetered', `runner '${budget.runner}' produced no cost for ${budget.count} runs in a row and a budget is set — skipping AI until it is metered (declare a \`cost\` spec in config.json, use claude or pi, or delete .cost-unmetered)`, { runner: budget.runner, count: budget.count });
+    emitEvent(ctx, 'budget_unmetered', { runner: budget.runner });
     return { kind: 'idle', reason: `runner ${budget.runner} is unmetered under a budget` };
   }
   return { kind: 'decide' };

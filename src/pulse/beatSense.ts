@@ -11,6 +11,7 @@ import { seedLayout } from '../steering/seed.ts';
 import { listDir, sweepDeadTemps } from '../store/fsio.ts';
 import { sweepRevTokens } from '../store/revTokens.ts';
 import { worldView, type WorldView } from '../world/view.ts';
+import { emitEvent } from '../steering/trail.ts';
 import { logVerify, reconcileVerify } from '../workers/verify.ts';
 import type { PulseLog } from '../log/pulseLog.ts';
 
@@ -46,6 +47,7 @@ async function guardedAsync(deps: SenseDeps, what: string, step: () => Promise<v
 export async function senseWorld(deps: SenseDeps): Promise<WorldView> {
   const { ctx, log } = deps;
   guarded(deps, 'could not seed the data layout', () => void seedLayout(ctx));
+  emitEvent(ctx, 'tick_start');
   // Ended workers are judged first: before pruning ends their generation, and before the sensors, so a verdict lands in this beat's sys-sessions.
   await guardedAsync(deps, 'could not judge ended workers', async () => logVerify(log, await reconcileVerify(ctx)));
   await guardedAsync(deps, 'could not prune dead sessions', async () => {
@@ -53,7 +55,10 @@ export async function senseWorld(deps: SenseDeps): Promise<WorldView> {
   });
   await guardedAsync(deps, 'could not reap stale claims', async () => {
     const r = await reapStaleClaims(ctx);
-    for (const c of r.reaped) log.info('claim.reaped', `released claim ${c.name}: its holder ${c.holder} is gone`, { claim: c.name, holder: c.holder });
+    for (const c of r.reaped) {
+      log.info('claim.reaped', `released claim ${c.name}: its holder ${c.holder} is gone`, { claim: c.name, holder: c.holder });
+      emitEvent(ctx, 'claim_reaped', { claim: c.name, session: c.holder });
+    }
   });
   guarded(deps, 'could not sweep temp files', () => {
     // What a killed writer (a pulse, a verb) left in the data dir: its temp files, and write tokens it can no longer use.
@@ -62,7 +67,10 @@ export async function senseWorld(deps: SenseDeps): Promise<WorldView> {
     sweepRevTokens(ctx.paths.dataDir, names);
   });
   guarded(deps, 'could not read the intent records', () => {
-    for (const c of reportWalCorpses(ctx)) log.warn('tick.interrupted', corpseMessage(c), { action: c.action, fingerprint: c.fingerprint });
+    for (const c of reportWalCorpses(ctx)) {
+      log.warn('tick.interrupted', corpseMessage(c), { action: c.action, fingerprint: c.fingerprint });
+      emitEvent(ctx, 'tick_interrupted', { action: c.action, fingerprint: c.fingerprint });
+    }
   });
 
   const started = Date.now();
@@ -79,5 +87,6 @@ export async function senseWorld(deps: SenseDeps): Promise<WorldView> {
   } else {
     log.error('sense', `${report.ok}/${report.total} sensors ok · failed: ${report.failed.join(', ')}`, fields);
   }
+  emitEvent(ctx, 'sense_done');
   return worldView(ctx.paths.dataDir);
 }
