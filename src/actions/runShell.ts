@@ -9,13 +9,15 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Ctx } from '../context.ts';
 import { unixSeconds } from '../context.ts';
-import { LooopError, hasErrno } from '../errors.ts';
+import { LooopError } from '../errors.ts';
 import { fs } from '../nodeFs.ts';
 import { readDataFile } from '../store/dataFile.ts';
 import { ensureDir, writeAtomic } from '../store/fsio.ts';
 import type { LastShell } from '../decide/prompt.ts';
 import { denialMessage, deniedShape } from './shellGuard.ts';
 import { allowDangerous, shellTimeoutSecs } from './knobs.ts';
+import { killGroup } from '../proc/killGroup.ts';
+import { tailChars } from '../store/tailText.ts';
 
 export const LAST_SHELL_FILE = '.last-shell.json';
 /** What `.last-shell.json` keeps of the output, and what a failure names of it. */
@@ -36,28 +38,6 @@ export function lastShellFile(ctx: Ctx): string {
   return path.join(ctx.paths.dataDir, LAST_SHELL_FILE);
 }
 
-/** The last `max` characters of a file, decoded lossily (reads at most 4 bytes per character). */
-function tailChars(file: string, max: number): string {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const size = fs.fstatSync(fd).size;
-    const len = Math.min(size, max * 4);
-    const buf = Buffer.alloc(len);
-    const n = fs.readSync(fd, buf, 0, len, size - len);
-    const text = buf.subarray(0, n).toString('utf8');
-    return text.length > max ? text.slice(text.length - max) : text;
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch (e) {
-    if (!hasErrno(e, 'ESRCH', 'EPERM')) throw e;
-  }
-}
 
 /** Runs the command (no deny-list here: see runShellAction). Never throws for the command's own failure. */
 export async function runShellCommand(ctx: Ctx, cmd: string, timeoutSecs: number): Promise<ShellRun> {

@@ -6,9 +6,9 @@
 import { spawn as nodeSpawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { fs } from '../nodeFs.ts';
 import { registerGroup } from '../proc/childGroups.ts';
-import { hasErrno } from '../errors.ts';
 import { fillPromptFile, hasPromptPlaceholder } from '../sessions/workerCommand.ts';
 import { openRunTee, type RunTeeFiles, type TeeOptions, type TeeProblem } from './tee.ts';
+import { killGroup } from '../proc/killGroup.ts';
 
 export type SpawnFn = (file: string, args: readonly string[], options: SpawnOptions) => ChildProcess;
 
@@ -49,14 +49,6 @@ export function runnerScript(tickCommand: string, promptFile: string): string {
   const cmd = hasPromptPlaceholder(tickCommand) ? fillPromptFile(tickCommand, promptFile) : tickCommand;
   // The brace closes on its own line so a command ending in a `# comment` keeps it.
   return `{ ${cmd}\n} 2>&1`;
-}
-
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch (e) {
-    if (!hasErrno(e, 'ESRCH', 'EPERM')) throw e;
-  }
 }
 
 /** A runner that never prints a newline must not grow the pulse's memory without bound. */

@@ -4,7 +4,7 @@
 // while it runs, so a pulse told to go at once (`looop down`'s SIGHUP) can take them
 // with it: a decider left running would keep spending after the loop is down. Session
 // hosts are deliberately not registered: workers outlive the pulse that started them.
-import { hasErrno } from '../errors.ts';
+import { killGroup } from './killGroup.ts';
 
 const live = new Set<number>();
 
@@ -17,12 +17,6 @@ export function registerGroup(pid: number | null | undefined, done: Promise<unkn
 
 /** SIGKILLs every registered group that has not ended yet. */
 export function killRegisteredGroups(): void {
-  for (const pid of live) {
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch (e) {
-      if (!hasErrno(e, 'ESRCH', 'EPERM')) throw e;
-    }
-  }
+  for (const pid of live) killGroup(pid);
   live.clear();
 }

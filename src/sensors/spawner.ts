@@ -4,7 +4,7 @@
 // script and everything it forked in one signal.
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { hasErrno } from '../errors.ts';
+import { killGroup } from '../proc/killGroup.ts';
 import { registerGroup } from '../proc/childGroups.ts';
 
 export type SensorExit =
@@ -57,12 +57,7 @@ export const nodeSpawner: SensorSpawner = {
       pid,
       exit,
       killGroup() {
-        if (pid === null) return;
-        try {
-          process.kill(-pid, 'SIGKILL');
-        } catch (e) {
-          if (!hasErrno(e, 'ESRCH')) throw e;
-        }
+        if (pid !== null) killGroup(pid);
       },
     };
   },

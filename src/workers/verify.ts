@@ -20,6 +20,8 @@ import { readDataFile } from '../store/dataFile.ts';
 import { createExclusive, removeIfExists } from '../store/fsio.ts';
 import type { PulseLog } from '../log/pulseLog.ts';
 import { MAX_CMD_BYTES, cmdFile, verdictFile, verifyDir, type VerdictRecord, type VerdictWord } from './verdict.ts';
+import { killGroup } from '../proc/killGroup.ts';
+import { tailChars } from '../store/tailText.ts';
 
 export type VerifyEvent =
   | { readonly kind: 'judged'; readonly id: string; readonly verdict: VerdictWord; readonly cmd: string; readonly exitCode: number | null }
@@ -92,30 +94,10 @@ export const nodeVerifySpawn: VerifySpawn = (req) => {
     pid: child.pid ?? null,
     exit,
     killGroup() {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch (e) {
-        if (!hasErrno(e, 'ESRCH', 'EPERM')) throw e;
-      }
+      if (child.pid !== undefined) killGroup(child.pid);
     },
   };
 };
-
-/** The last `max` characters of a file, decoded lossily. */
-function tailChars(file: string, max: number): string {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const size = fs.fstatSync(fd).size;
-    const len = Math.min(size, max * 4);
-    const buf = Buffer.alloc(len);
-    const n = fs.readSync(fd, buf, 0, len, size - len);
-    const text = buf.subarray(0, n).toString('utf8');
-    return text.length > max ? text.slice(text.length - max) : text;
-  } finally {
-    fs.closeSync(fd);
-  }
-}
 
 interface Outcome {
   readonly verdict: VerdictWord;
