@@ -66,3 +66,23 @@ export function waitEvent(proc, pred, what, n = 1) {
 }
 
 export const isEvent = (name) => (e) => e.event === name;
+
+/** The pid the scripted decider recorded for its `n`-th run (0-based). */
+export function deciderPid(queue, n = 0) {
+  return Number(/pid=(\d+)/.exec(calls(queue)[n])[1]);
+}
+
+/** Waits until process `pid` is gone (a zombie-free kill(0) fails). */
+export function waitGone(pid, what) {
+  return waitFor(
+    () => {
+      try {
+        process.kill(pid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    },
+    { what },
+  );
+}

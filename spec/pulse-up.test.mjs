@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { looop, looopAsync, readJson, tempDataDir, waitFor } from './helpers.mjs';
-import { calls, scriptedPulseDir } from './pulse-helpers.mjs';
+import { calls, deciderPid, scriptedPulseDir, waitGone } from './pulse-helpers.mjs';
 
 test('up: without a config it says how to set one up, and starts nothing', (t) => {
   const dir = tempDataDir(t, 'up-noinit');
@@ -83,7 +83,7 @@ test('down: a decider in the middle of a decide goes with the pulse (its own pro
   const queue = scriptedPulseDir(dir, { '01.hang': '' });
   assert.equal(looop(dir, ['up']).code, 0);
   await waitFor(() => calls(queue).length === 1, { dir: path.dirname(queue), what: 'the decider to start' });
-  const runner = Number(/pid=(\d+)/.exec(calls(queue)[0])[1]);
+  const runner = deciderPid(queue);
   t.after(() => {
     try {
       process.kill(-runner, 'SIGKILL');
@@ -92,13 +92,6 @@ test('down: a decider in the middle of a decide goes with the pulse (its own pro
   const down = looop(dir, ['down']);
   assert.equal(down.code, 0, down.stderr);
   assert.match(down.stdout, /pulse stopped/);
-  await waitFor(() => {
-    try {
-      process.kill(runner, 0);
-      return false;
-    } catch {
-      return true;
-    }
-  }, { what: `the hung decider (pid ${runner}) to be gone after down` });
+  await waitGone(runner, `the hung decider (pid ${runner}) to be gone after down`);
   assert.equal(fs.existsSync(path.join(dir, '.tick-backoff')), false, 'a decide cut short by down arms no backoff');
 });

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { exitWithin, looop, looopAsync, readJson, tempDataDir, waitFor } from './helpers.mjs';
-import { addStep, calls, isEvent, logEvents, scriptedPulseDir, startPulse, waitEvent } from './pulse-helpers.mjs';
+import { addStep, calls, deciderPid, isEvent, logEvents, scriptedPulseDir, startPulse, waitEvent, waitGone } from './pulse-helpers.mjs';
 
 const decided = isEvent('tick.decided');
 
@@ -97,15 +97,8 @@ test('pulse: a runner hanging past LOOOP_TICK_TIMEOUT_SECS is killed with its gr
   const p = startPulse(t, dir, { LOOOP_TICK_TIMEOUT_SECS: '1' });
   const e = await waitEvent(p, isEvent('tick.failed'), 'the hung runner to fail the beat');
   assert.match(e.error, /timed out after 1s/);
-  const pid = Number(/pid=(\d+)/.exec(calls(queue)[0])[1]);
-  await waitFor(() => {
-    try {
-      process.kill(pid, 0);
-      return false;
-    } catch {
-      return true;
-    }
-  }, { what: `the hung decider (pid ${pid}) to be gone` });
+  const pid = deciderPid(queue);
+  await waitGone(pid, `the hung decider (pid ${pid}) to be gone`);
 });
 
 test('pulse: a second pulse is refused naming the first; SIGTERM lets the first finish and release the lock', async (t) => {
@@ -129,7 +122,7 @@ test('pulse: killed mid-beat, the next pulse reports the interrupted beat once a
   const queue = scriptedPulseDir(dir, { '01.hang': '' });
   const first = startPulse(t, dir);
   await waitFor(() => calls(queue).length === 1, { what: 'the decider to start' });
-  const runner = Number(/pid=(\d+)/.exec(calls(queue)[0])[1]);
+  const runner = deciderPid(queue);
   t.after(() => {
     try {
       process.kill(-runner, 'SIGKILL');
