@@ -14,7 +14,8 @@ import type { WorkerStartResult } from '../workers/startWorker.ts';
 import type { Decision } from '../decide/decision.ts';
 import { applySteering, recordMove } from '../steering/steer.ts';
 import { dropSchedule, writeSchedule } from '../schedules/schedules.ts';
-import { goalOf, kindWord, summary as summaryOf, type Action } from './action.ts';
+import type { Action } from './action.ts';
+import { goalOf, kindWord, summary as summaryOf } from './actionWords.ts';
 import { lastShellFile, runShellCommand, shellFailure, shellRefusal, shellTimeoutSecs, writeLastShell, type ShellRun } from './runShell.ts';
 import { clearIntent, writeIntent } from './wal.ts';
 

@@ -6,7 +6,6 @@ import { registerGroup } from '../proc/childGroups.ts';
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
 import type { Ctx } from '../context.ts';
 import { unixSeconds } from '../context.ts';
 import { LooopError } from '../errors.ts';
@@ -117,12 +116,11 @@ export function shellFailure(run: ShellRun, reason: string | undefined): LooopEr
 
 export { shellTimeoutSecs };
 
-const lastShellSchema = z.object({
-  v: z.number().optional(),
-  cmd: z.string(),
-  exit_code: z.number().int(),
-  output: z.string(),
-});
+function isLastShell(v: unknown): v is { cmd: string; exit_code: number; output: string } {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const o = v as Record<string, unknown>;
+  return typeof o.cmd === 'string' && Number.isInteger(o.exit_code) && typeof o.output === 'string' && (o.v === undefined || typeof o.v === 'number');
+}
 
 export type LastShellRead = { readonly lastShell: LastShell | null; readonly problem: string | null };
 
@@ -139,7 +137,6 @@ export function readLastShell(ctx: Ctx): LastShellRead {
   } catch {
     return { lastShell: null, problem: `${file} is not valid JSON; ${skip}` };
   }
-  const p = lastShellSchema.safeParse(v);
-  if (!p.success) return { lastShell: null, problem: `${file} does not hold {cmd, exit_code, output}; ${skip}` };
-  return { lastShell: { cmd: p.data.cmd, exitCode: p.data.exit_code, output: p.data.output }, problem: null };
+  if (!isLastShell(v)) return { lastShell: null, problem: `${file} does not hold {cmd, exit_code, output}; ${skip}` };
+  return { lastShell: { cmd: v.cmd, exitCode: v.exit_code, output: v.output }, problem: null };
 }

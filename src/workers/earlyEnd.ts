@@ -6,7 +6,6 @@ import type { Ctx } from '../context.ts';
 import type { SessionContext } from '../../machines/sessionTypes.ts';
 import type { Envelope } from '../store/envelope.ts';
 import { waitForDirChange } from '../store/dirChange.ts';
-import { endedFrame } from '../sessions/endedFrame.ts';
 import { readSession, type SessionInfo } from '../sessions/fleet.ts';
 import { trimmedRowCount } from '../sessions/frame.ts';
 import { sessionFiles } from '../sessions/sessionKind.ts';
@@ -68,6 +67,8 @@ export async function sessionEnd(ctx: Ctx, id: string): Promise<EarlyEnd | null>
   if (end === null) return null;
   const { info, envelope } = end;
   // The host saves the final screen before it records the end, so it is there to read.
+  // Loaded only now: the terminal emulator behind a replay stays out of every start that runs.
+  const { endedFrame } = await import('../sessions/endedFrame.ts');
   const { frame } = await endedFrame(files, { cols: info.cols, rows: info.rows }, false);
   const rows = frame.lines.slice(0, trimmedRowCount(frame.lines)).filter((l) => l.trim() !== '');
   return {
