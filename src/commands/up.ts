@@ -25,7 +25,7 @@ const START_WAIT_MS = 15_000;
 export function requireConfig(ctx: Ctx): void {
   if (readConfigObject(ctx.paths) === null) {
     throw new LooopError('NOT_INITIALIZED', `not initialized — there is no ${ctx.paths.configPath}`, {
-      hint: 'write it with your runner\'s tick_command and worker_command (README: "Use a real runner"), or try the loop with `npm run demo`',
+      hint: 'run `looop init` to pick your runner (claude/codex/opencode/pi/custom) and write it, or try the loop with `npm run demo`',
     });
   }
 }
