@@ -48,7 +48,7 @@ export async function runWizard(configPath: string, current: CurrentConfig, opts
 
   const start: Wiring = runner === 'custom' ? (now ?? { tick: '', worker: '' }) : PRESETS[runner];
   const tick = await p.text({
-    message: 'Tick command: makes one decision and exits (the decide prompt on stdin, or as {{prompt_file}})',
+    message: 'Tick command (makes one decision, then exits)',
     initialValue: start.tick,
     placeholder: 'e.g. mytool --decide',
     validate: (v) => tickCommandProblem(v ?? '') ?? undefined,
@@ -56,7 +56,7 @@ export async function runWizard(configPath: string, current: CurrentConfig, opts
   if (p.isCancel(tick)) return abort;
 
   const worker = await p.text({
-    message: `Worker command: the interactive agent; must contain ${PROMPT_PLACEHOLDER}, the worker's brief`,
+    message: `Worker command (the interactive agent; needs ${PROMPT_PLACEHOLDER})`,
     initialValue: start.worker,
     placeholder: `e.g. mytool "$(cat ${PROMPT_PLACEHOLDER})"`,
     validate: (v) => {

@@ -17,11 +17,11 @@ function nextSteps(r: InitResult): string {
   lines.push(
     '',
     'Next:',
-    '  looop up                   start the pulse (it first checks that the runner is installed)',
+    '  looop up                   start the pulse (it checks the runner is installed)',
     '  looop log pulse --follow   watch it beat',
-    '  looop state                what it is doing, and the questions waiting for you',
+    '  looop state                what it does, and the questions waiting for you',
   );
-  if (r.seeded) lines.push('', 'A fresh data dir starts with a `setup` ask (looop asks): let your agent interview you and write', 'your goals, sensors and PLAYBOOK — or edit goals/ and PLAYBOOK.md yourself.');
+  if (r.seeded) lines.push('', 'A fresh data dir starts with a `setup` ask (see `looop asks`): let your agent', 'interview you and write goals, sensors and PLAYBOOK, or edit goals/ and', 'PLAYBOOK.md yourself.');
   return lines.join('\n');
 }
 
