@@ -200,3 +200,24 @@ for (const [cols, rows, downs, runner] of [
     assert.deepEqual(fs.readdirSync(dir), ['config.json'], 'nothing else written');
   });
 }
+
+test('wizard: replacing an existing config on "yes" keeps it as config.json.bak and starts on its runner', { skip: !hasTmux && 'tmux is not installed' }, async (t) => {
+  const dir = tempDataDir(t);
+  const presets = readmePresets();
+  const old = `${JSON.stringify({ ...presets.codex, session_ttl: 7 }, null, 2)}\n`;
+  fs.writeFileSync(configOf(dir), old);
+  const w = wizard(t, dir, 100, 30);
+  await w.screen((p) => p.includes('Replace it?') && p.includes('session_ttl'), 'the current config and the question');
+  w.keys('Left', 'Enter');
+  await w.screen((p) => /● codex/.test(p), 'the menu starting on the configured runner (codex)');
+  w.keys('Up', 'Enter'); // claude
+  await w.screen((p) => p.includes('Tick command'), 'the tick command');
+  w.keys('Enter');
+  await w.screen((p) => p.includes('Worker command'), 'the worker command');
+  w.keys('Enter');
+  await w.screen((p) => /Write .*config\.json\?/.test(p.replace(/\n/g, '')), 'the confirmation');
+  w.keys('Enter');
+  assert.equal(await w.exitCode(), 0, w.pane());
+  assert.equal(fs.readFileSync(`${configOf(dir)}.bak`, 'utf8'), old);
+  assert.deepEqual(readJson(configOf(dir)), { tick_command: presets.claude.tick_command, worker_command: presets.claude.worker_command, interval: 60, session_ttl: 7 });
+});
