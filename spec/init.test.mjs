@@ -64,6 +64,22 @@ test('an existing config is replaced only with --force, kept as config.json.bak 
   assert.equal(now.tick_command, readmePresets().codex.tick_command);
   assert.equal(now.session_ttl, 5, 'other settings are carried over');
   assert.match(forced.stdout, /Kept from it: session_ttl\./);
+
+  // A config that is not JSON is named as such, and kept as the backup when replaced.
+  fs.writeFileSync(configOf(dir), '{nope');
+  const broken = looop(dir, ['init', '--runner', 'pi']);
+  assert.equal(broken.code, 1);
+  assert.match(broken.stderr, /^looop: init: \S+config\.json is not valid JSON \(.*\) — pass --force to replace it/);
+  assert.equal(looop(dir, ['init', '--runner', 'pi', '--force']).code, 0);
+  assert.equal(fs.readFileSync(`${configOf(dir)}.bak`, 'utf8'), '{nope');
+
+  // A symlink at config.json is the person's to sort out, even with --force.
+  const linked = tempDataDir(t);
+  fs.symlinkSync(configOf(dir), configOf(linked));
+  const sym = looop(linked, ['init', '--runner', 'pi', '--force']);
+  assert.equal(sym.code, 1);
+  assert.match(sym.stderr, /^looop: config \S+config\.json is a symbolic link.*\n  move it aside/);
+  assert.deepEqual(fs.readdirSync(linked), ['config.json']);
 });
 
 test('a worker command without {{prompt_file}}, a custom runner without its commands, and no terminal without flags: one line, nothing written', async (t) => {
@@ -148,9 +164,9 @@ function wizard(t, dir, cols, rows) {
   };
 }
 
-for (const [cols, rows, downs, runner] of [
-  [80, 24, 2, 'opencode'],
-  [120, 40, 3, 'pi'],
+for (const [cols, rows, downs, runner, abortKey] of [
+  [80, 24, 2, 'opencode', 'C-c'],
+  [120, 40, 3, 'pi', 'Escape'],
 ]) {
   test(`wizard at ${cols}x${rows}: the arrow keys pick ${runner}, its commands are shown, a bad worker command is re-asked, confirm writes it`, { skip: !hasTmux && 'tmux is not installed' }, async (t) => {
     const dir = tempDataDir(t);
@@ -177,7 +193,7 @@ for (const [cols, rows, downs, runner] of [
     await w.screen((p) => p.includes('Wrote') && p.includes('looop log pulse --follow'), 'the next steps');
   });
 
-  test(`wizard at ${cols}x${rows}: Ctrl-C at the worker command exits 130 and writes nothing; an existing config is shown and kept on "no"`, { skip: !hasTmux && 'tmux is not installed' }, async (t) => {
+  test(`wizard at ${cols}x${rows}: ${abortKey} at the worker command exits 130 and writes nothing; an existing config is shown and kept on "no"`, { skip: !hasTmux && 'tmux is not installed' }, async (t) => {
     const dir = tempDataDir(t);
     const w = wizard(t, dir, cols, rows);
     await w.screen((p) => p.includes('Which agent runs the loop?'), 'the runner menu');
@@ -185,7 +201,7 @@ for (const [cols, rows, downs, runner] of [
     await w.screen((p) => p.includes('Tick command'), 'the tick command');
     w.keys('Enter');
     await w.screen((p) => p.includes('Worker command'), 'the worker command');
-    w.keys('C-c');
+    w.keys(abortKey);
     assert.equal(await w.exitCode(), 130, w.pane());
     await w.screen((p) => p.includes('aborted (no config written).'), 'the abort line');
     assert.deepEqual(fs.readdirSync(dir), [], 'nothing written');

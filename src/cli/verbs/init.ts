@@ -64,7 +64,7 @@ async function init(opts: Opts): Promise<number> {
   const wiring = { tick: tickFlag ?? preset.tick, worker: workerFlag ?? preset.worker };
   checkWiring(wiring);
   if (current.kind !== 'absent' && !force) {
-    const what = current.kind === 'broken' ? `is there (${current.problem})` : 'already exists';
+    const what = current.kind === 'broken' ? current.problem : 'already exists';
     err(`looop: init: ${ctx.paths.configPath} ${what} — pass --force to replace it (the old one is kept as ${backupPath(ctx.paths.configPath)})`);
     return 1;
   }
