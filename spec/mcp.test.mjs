@@ -159,6 +159,19 @@ test('mcp ask: blocks until `looop answer`, then returns only the answer; the re
   assert.deepEqual(s.protocolErrors, []);
 });
 
+test('mcp ask: a waiting ask sends progress to a client that asked for it, so its timeout can reset while a human thinks', async (t) => {
+  const dir = tempDataDir(t);
+  const s = await connect(t, dir, { LOOOP_MCP_PROGRESS_MS: '100' });
+  let onProgress;
+  const progressed = new Promise((resolve) => (onProgress = resolve));
+  const call = s.call('ask', { worker: 'w6', prompt: 'Take your time' }, { onprogress: (p) => onProgress(p), resetTimeoutOnProgress: true });
+  const first = await Promise.race([progressed, call.then((r) => assert.fail(`the ask returned before any progress: ${JSON.stringify(r)}`))]);
+  assert.equal(first.progress, 1);
+  assert.match(first.message, /waiting for a human/);
+  assert.equal(looop(dir, ['answer', 'w6-1', 'done thinking']).code, 0);
+  assert.equal(ok(await call), 'done thinking');
+});
+
 test('mcp ask: a cancelled call strands its ask, as an interrupted `looop ask` does, and the server carries on', async (t) => {
   const dir = tempDataDir(t);
   const s = await connect(t, dir);

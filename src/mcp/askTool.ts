@@ -6,18 +6,21 @@
 import { z } from 'zod';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { Ctx } from '../context.ts';
+import { envCount } from '../envKnobs.ts';
 import { LooopError } from '../errors.ts';
 import { runAsk } from '../commands/ask.ts';
 import { guarded, type ToolDeps } from './toolResult.ts';
 
 /**
  * While an ask waits, a client that sent a progress token gets a progress
- * notification this often, so a client that resets its request timeout on progress
- * keeps waiting for a human instead of cancelling (and stranding) the ask.
+ * notification this often (LOOOP_MCP_PROGRESS_MS; 0 turns them off), so a client
+ * that resets its request timeout on progress keeps waiting for a human instead of
+ * cancelling (and so stranding) the ask.
  */
-function progressEveryMs(env: NodeJS.ProcessEnv): number {
-  const n = Number(env.LOOOP_MCP_PROGRESS_MS);
-  return Number.isInteger(n) && n >= 100 ? n : 15_000;
+function progressEveryMs(ctx: Ctx): number | null {
+  const n = envCount(ctx, 'LOOOP_MCP_PROGRESS_MS', 15_000);
+  return n === 0 ? null : Math.max(100, n);
 }
 
 export function askTool(server: McpServer, deps: ToolDeps): void {
@@ -41,16 +44,17 @@ export function askTool(server: McpServer, deps: ToolDeps): void {
         const id = worker ?? ctx.env.LOOOP_SESSION_ID ?? '';
         if (id === '') throw new LooopError('USAGE', 'ask: no worker id', { hint: 'pass worker, or start `looop mcp` inside a worker (with $LOOOP_SESSION_ID)' });
         const token = extra._meta?.progressToken;
+        const every = progressEveryMs(ctx);
         let beats = 0;
         const timer =
-          token === undefined
+          token === undefined || every === null
             ? undefined
             : setInterval(() => {
                 beats += 1;
                 extra
                   .sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: beats, message: 'waiting for a human to answer' } })
                   .catch(() => undefined);
-              }, progressEveryMs(ctx.env));
+              }, every);
         const wait = runAsk(
           ctx,
           { worker: id, prompt, reference: ref ?? null, options: (options ?? []).map((o) => o.trim()).filter((o) => o !== '') },
