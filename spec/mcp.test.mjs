@@ -165,7 +165,11 @@ test('mcp ask: a waiting ask sends progress to a client that asked for it, so it
   let onProgress;
   const progressed = new Promise((resolve) => (onProgress = resolve));
   const call = s.call('ask', { worker: 'w6', prompt: 'Take your time' }, { onprogress: (p) => onProgress(p), resetTimeoutOnProgress: true });
-  const first = await Promise.race([progressed, call.then((r) => assert.fail(`the ask returned before any progress: ${JSON.stringify(r)}`))]);
+  let timer;
+  const deadline = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no progress notification within ${patience()} ms while the ask waited; stderr=${JSON.stringify(s.stderr())}`)), patience());
+  });
+  const first = await Promise.race([progressed, deadline, call.then((r) => assert.fail(`the ask returned before any progress: ${JSON.stringify(r)}`))]).finally(() => clearTimeout(timer));
   assert.equal(first.progress, 1);
   assert.match(first.message, /waiting for a human/);
   assert.equal(looop(dir, ['answer', 'w6-1', 'done thinking']).code, 0);
