@@ -11,6 +11,7 @@ import { registerPulse } from './verbs/pulse.ts';
 import { registerActions } from './verbs/actions.ts';
 import { registerCost } from './verbs/cost.ts';
 import { registerInit } from './verbs/init.ts';
+import { registerMcp } from './verbs/mcp.ts';
 
 export function buildProgram(): CAC {
   const cli = cac('looop');
@@ -22,6 +23,7 @@ export function buildProgram(): CAC {
   registerActions(cli);
   registerCost(cli);
   registerInit(cli);
+  registerMcp(cli);
   cli.command('version', 'Print the version').action(() => {
     out(`looop ${VERSION}`);
     return 0;
