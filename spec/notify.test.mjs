@@ -1,0 +1,163 @@
+// Notifications through a real `looop pulse`: `notify_command` runs once per new ask,
+// with the event on stdin and in LOOOP_* variables; the ledger keeps it to once across
+// a pulse restart; a hanging notifier never holds the beat and dies at its deadline; a
+// failing one is one log line, not a retry; a wrong type in config.json is a named error.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { FIXTURES, exitWithin, looop, looopBg, tempDataDir, waitFor } from './helpers.mjs';
+import { isEvent, logEvents, scriptedPulseDir, startPulse, waitEvent } from './pulse-helpers.mjs';
+
+const RECORD = path.join(FIXTURES, 'notify', 'record.mjs');
+const q = (s) => `'${s.replaceAll("'", "'\\''")}'`;
+
+/** A data dir whose pulse notifies through the recording fixture; returns where the records go. */
+function notifyDir(t, label, { tail = '', config = {} } = {}) {
+  const dir = tempDataDir(t, label);
+  const out = `${dir}.notified.jsonl`;
+  scriptedPulseDir(dir, {}, { notify_command: `node ${q(RECORD)} ${q(out)}${tail}`, ...config });
+  return { dir, out };
+}
+
+function records(out) {
+  try {
+    return fs.readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  } catch (e) {
+    if (e.code === 'ENOENT') return [];
+    throw e;
+  }
+}
+
+const forAsk = (id) => (r) => r.env.LOOOP_ASK_ID === id;
+const about = (name, key) => (e) => e.event === name && e.key === key;
+
+function waitRecord(out, pred, what) {
+  return waitFor(() => records(out).find(pred), { dir: path.dirname(out), what, describe: () => JSON.stringify(records(out).map((r) => r.env.LOOOP_ASK_ID)) });
+}
+
+function groupAlive(pgid) {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (e) {
+    if (e.code === 'ESRCH') return false;
+    throw e;
+  }
+}
+
+/** Kills a notifier group the test left running (the pulse does not own it once the test is over). */
+function reap(t, pgid) {
+  t.after(() => {
+    try {
+      process.kill(-pgid, 'SIGKILL');
+    } catch {}
+  });
+}
+
+test('notify: each new ask runs notify_command once, with the event as JSON on stdin and in LOOOP_* variables', async (t) => {
+  const { dir, out } = notifyDir(t, 'notify-ask');
+  const pulse = startPulse(t, dir);
+  await waitEvent(pulse, isEvent('pulse.start'), 'the pulse to start');
+  const prompt = `Ship it? It's "done" — $(touch ${dir}/pwned)\nsecond line`;
+  looopBg(t, dir, ['ask', 'w1', '--prompt', prompt, '--options', 'yes', '--options', 'no']);
+  const first = await waitRecord(out, forAsk('w1-1'), 'the notifier to run for ask w1-1');
+  assert.equal(first.env.LOOOP_EVENT, 'ask');
+  assert.equal(first.env.LOOOP_WORKER, 'w1');
+  assert.equal(first.env.LOOOP_PROMPT, prompt);
+  assert.equal(first.env.LOOOP_OPTIONS, 'yes\nno');
+  assert.equal(first.env.LOOOP_DATA_DIR, dir);
+  const event = JSON.parse(first.stdin);
+  assert.deepEqual(
+    { event: event.event, ask_id: event.ask_id, worker: event.worker, prompt: event.prompt, options: event.options, data_dir: event.data_dir },
+    { event: 'ask', ask_id: 'w1-1', worker: 'w1', prompt, options: ['yes', 'no'], data_dir: dir },
+  );
+  assert.equal(fs.existsSync(path.join(dir, 'pwned')), false, 'the prompt reached a shell');
+  await waitEvent(pulse, about('notify.sent', 'w1-1'), 'the pulse to log ask w1-1 as notified');
+
+  looopBg(t, dir, ['ask', 'w2', '--prompt', 'second']);
+  await waitEvent(pulse, about('notify.sent', 'w2-1'), 'the pulse to notify ask w2-1');
+  // Later beats (w2's ask woke one) saw w1-1 still pending and did not notify it again.
+  assert.deepEqual(records(out).map((r) => r.env.LOOOP_ASK_ID), ['w1-1', 'w2-1']);
+  assert.equal(logEvents(pulse).filter(isEvent('notify')).length, 2);
+});
+
+test('notify: exactly once across a pulse restart — the same ask is not notified again, a new one is', async (t) => {
+  const { dir, out } = notifyDir(t, 'notify-restart');
+  const first = startPulse(t, dir);
+  await waitEvent(first, isEvent('pulse.start'), 'the first pulse to start');
+  looopBg(t, dir, ['ask', 'w1', '--prompt', 'still there after the restart?']);
+  await waitEvent(first, about('notify.sent', 'w1-1'), 'the first pulse to notify ask w1-1');
+  first.child.kill('SIGKILL');
+  await exitWithin(first, 0, 'the killed pulse');
+
+  const second = startPulse(t, dir);
+  await waitEvent(second, isEvent('pulse.start'), 'the second pulse to start');
+  looopBg(t, dir, ['ask', 'w2', '--prompt', 'new after the restart']);
+  await waitEvent(second, about('notify.sent', 'w2-1'), 'the second pulse to notify the new ask w2-1');
+  // Every beat of the second pulse saw w1-1 pending (its asker still waits): none notified it.
+  assert.deepEqual(logEvents(second).filter(isEvent('notify')).map((e) => e.key), ['w2-1']);
+  assert.deepEqual(records(out).map((r) => r.env.LOOOP_ASK_ID), ['w1-1', 'w2-1']);
+});
+
+test('notify: a notifier that hangs does not hold the beat: the next ask is notified while it still runs', async (t) => {
+  const { dir, out } = notifyDir(t, 'notify-hang', { tail: ' && exec sleep 600' });
+  const pulse = startPulse(t, dir);
+  await waitEvent(pulse, isEvent('pulse.start'), 'the pulse to start');
+  looopBg(t, dir, ['ask', 'w1', '--prompt', 'one']);
+  const hung = await waitRecord(out, forAsk('w1-1'), 'the first notifier to run');
+  reap(t, hung.ppid);
+  looopBg(t, dir, ['ask', 'w2', '--prompt', 'two']);
+  const next = await waitRecord(out, forAsk('w2-1'), 'the second ask to be notified while the first notifier hangs');
+  reap(t, next.ppid);
+  await waitEvent(pulse, (e) => e.event === 'tick' || e.event === 'sleep', 'the beat to go on');
+  assert.ok(groupAlive(hung.ppid), 'the first notifier (sleep 600, deadline 30s) should still be running');
+  assert.equal(logEvents(pulse).filter(isEvent('notify.fail')).length, 0);
+});
+
+test('notify: a notifier still running at LOOOP_NOTIFY_TIMEOUT_SECS loses its whole process group, in one log line', async (t) => {
+  const { dir, out } = notifyDir(t, 'notify-deadline', { tail: ' && sleep 600' });
+  const pulse = startPulse(t, dir, { LOOOP_NOTIFY_TIMEOUT_SECS: '1' });
+  await waitEvent(pulse, isEvent('pulse.start'), 'the pulse to start');
+  looopBg(t, dir, ['ask', 'w1', '--prompt', 'one']);
+  const hung = await waitRecord(out, forAsk('w1-1'), 'the notifier to run');
+  reap(t, hung.ppid);
+  const fail = await waitEvent(pulse, about('notify.fail', 'w1-1'), 'the deadline to end the notifier');
+  assert.match(fail.msg, /^notify_command for ask w1-1 still running after 1s \(LOOOP_NOTIFY_TIMEOUT_SECS\) — killed its process group — not retried$/);
+  await waitFor(() => !groupAlive(hung.ppid), { what: `notifier group ${hung.ppid} (sh and its sleep) to be gone` });
+});
+
+test('notify: a failing notifier is one log line with its last words, and is not retried', async (t) => {
+  const { dir, out } = notifyDir(t, 'notify-fail', { tail: ' fail' });
+  const pulse = startPulse(t, dir);
+  await waitEvent(pulse, isEvent('pulse.start'), 'the pulse to start');
+  looopBg(t, dir, ['ask', 'w1', '--prompt', 'one']);
+  const fail = await waitEvent(pulse, about('notify.fail', 'w1-1'), 'the failure to be logged');
+  assert.equal(fail.level, 'warn');
+  assert.equal(fail.msg, 'notify_command for ask w1-1 exited 3: push refused: no route to the phone — not retried');
+  looopBg(t, dir, ['ask', 'w2', '--prompt', 'two']);
+  await waitEvent(pulse, about('notify.fail', 'w2-1'), 'the second failure to be logged');
+  assert.equal(logEvents(pulse).filter(about('notify.fail', 'w1-1')).length, 1);
+  assert.deepEqual(records(out).map((r) => r.env.LOOOP_ASK_ID), ['w1-1', 'w2-1']);
+  assert.equal(pulse.exited, null, 'the pulse must keep running');
+});
+
+test('notify: a wrong notify_command or notify_on in config.json is one line naming the file', async (t) => {
+  const dir = tempDataDir(t, 'notify-config');
+  const config = path.join(dir, 'config.json');
+  const cases = [
+    [{ notify_command: 42 }, /has a number for "notify_command" \(expected a shell command string\)/],
+    [{ notify_command: ['notify-send', 'hi'] }, /has a list for "notify_command"/],
+    [{ notify_command: '  ' }, /has an empty "notify_command"/],
+    [{ notify_command: 'true', notify_on: ['ask', 'sometimes'] }, /has \["ask","sometimes"\] for "notify_on" \(expected a list of "ask", "stuck", "dead", "pulse_down"\)/],
+    [{ notify_command: 'true', notify_on: 'ask' }, /for "notify_on"/],
+  ];
+  for (const [body, want] of cases) {
+    fs.writeFileSync(config, JSON.stringify({ tick_command: 'true', ...body }));
+    const r = looop(dir, ['pulse']);
+    assert.notEqual(r.code, 0, JSON.stringify(body));
+    const lines = r.stderr.trim().split('\n');
+    assert.match(lines[0], new RegExp(`config ${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `), `${JSON.stringify(body)}: ${r.stderr}`);
+    assert.match(lines[0], want, `${JSON.stringify(body)}: ${r.stderr}`);
+  }
+});
