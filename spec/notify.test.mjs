@@ -8,13 +8,14 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { FIXTURES, exitWithin, looop, looopBg, tempDataDir, waitFor } from './helpers.mjs';
 import { isEvent, logEvents, scriptedPulseDir, startPulse, waitEvent } from './pulse-helpers.mjs';
+import { record, running, sessionsDataDir, startWorker, waitOutput } from './sessions-helpers.mjs';
 
 const RECORD = path.join(FIXTURES, 'notify', 'record.mjs');
 const q = (s) => `'${s.replaceAll("'", "'\\''")}'`;
 
 /** A data dir whose pulse notifies through the recording fixture; returns where the records go. */
-function notifyDir(t, label, { tail = '', config = {} } = {}) {
-  const dir = tempDataDir(t, label);
+function notifyDir(t, label, { tail = '', config = {}, sessions = false } = {}) {
+  const dir = sessions ? sessionsDataDir(t, label) : tempDataDir(t, label);
   const out = `${dir}.notified.jsonl`;
   scriptedPulseDir(dir, {}, { notify_command: `node ${q(RECORD)} ${q(out)}${tail}`, ...config });
   return { dir, out };
@@ -160,4 +161,26 @@ test('notify: a wrong notify_command or notify_on in config.json is one line nam
     assert.match(lines[0], new RegExp(`config ${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} `), `${JSON.stringify(body)}: ${r.stderr}`);
     assert.match(lines[0], want, `${JSON.stringify(body)}: ${r.stderr}`);
   }
+});
+
+test('notify: with notify_on, a worker turning stuck and one turning dead are notified once each', async (t) => {
+  const { dir, out } = notifyDir(t, 'notify-workers', { sessions: true, config: { notify_on: ['stuck', 'dead'] } });
+  startWorker(t, dir, 's1', 'echo up {{prompt_file}}; read -r _');
+  startWorker(t, dir, 'd1', 'echo up {{prompt_file}}; read -r _');
+  await waitOutput(dir, 's1', /up/);
+  await waitOutput(dir, 'd1', /up/);
+  const host = record(dir, 'd1').context.host;
+  process.kill(host.pid, 'SIGKILL');
+  await waitFor(() => !running(host), { what: 'the d1 host to die' });
+  // Stuck after 0 s of silence: s1 is stuck from the first beat.
+  const pulse = startPulse(t, dir, { LOOOP_WORKER_STUCK_SECS: '0' });
+  const stuck = await waitRecord(out, (r) => r.env.LOOOP_EVENT === 'stuck', 'the stuck worker to be notified');
+  const dead = await waitRecord(out, (r) => r.env.LOOOP_EVENT === 'dead', 'the dead worker to be notified');
+  assert.deepEqual([stuck.env.LOOOP_WORKER, stuck.env.LOOOP_HEALTH, dead.env.LOOOP_WORKER, dead.env.LOOOP_HEALTH], ['s1', 'stuck', 'd1', 'dead']);
+  assert.equal(JSON.parse(stuck.stdin).event, 'stuck');
+  // Asks are not in notify_on: this one only wakes another beat, which must not repeat either event.
+  looopBg(t, dir, ['ask', 'w9', '--prompt', 'not notified']);
+  await waitEvent(pulse, isEvent('wake'), 'the ask to wake a beat');
+  await waitEvent(pulse, isEvent('sleep'), 'that beat to end', logEvents(pulse).filter(isEvent('sleep')).length + 1);
+  assert.deepEqual(records(out).map((r) => r.env.LOOOP_EVENT).sort(), ['dead', 'stuck']);
 });
