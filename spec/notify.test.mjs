@@ -184,3 +184,20 @@ test('notify: with notify_on, a worker turning stuck and one turning dead are no
   await waitEvent(pulse, isEvent('sleep'), 'that beat to end', logEvents(pulse).filter(isEvent('sleep')).length + 1);
   assert.deepEqual(records(out).map((r) => r.env.LOOOP_EVENT).sort(), ['dead', 'stuck']);
 });
+
+test('notify: with notify_on "pulse_down", a pulse told to stop says so once, and the notifier outlives it', async (t) => {
+  const { dir, out } = notifyDir(t, 'notify-down', { config: { notify_on: ['ask', 'pulse_down'] } });
+  const pulse = startPulse(t, dir);
+  await waitEvent(pulse, isEvent('pulse.start'), 'the pulse to start');
+  pulse.child.kill('SIGTERM');
+  await exitWithin(pulse, 0, 'the pulse to stop on SIGTERM');
+  // The notifier reads its event from a file, so the pulse being gone loses nothing.
+  const down = await waitRecord(out, (r) => r.env.LOOOP_EVENT === 'pulse_down', 'the pulse_down notification');
+  assert.equal(down.env.LOOOP_REASON, 'stopped by a signal');
+  assert.equal(down.env.LOOOP_PULSE_PID, String(pulse.child.pid));
+  assert.deepEqual(
+    (({ event, pid, reason }) => ({ event, pid, reason }))(JSON.parse(down.stdin)),
+    { event: 'pulse_down', pid: pulse.child.pid, reason: 'stopped by a signal' },
+  );
+  assert.equal(records(out).length, 1);
+});

@@ -21,6 +21,11 @@ export function errFile(paths: Paths, kind: NotifyKind, key: string): string {
   return path.join(ledgerDir(paths, kind), `.${key}.err`);
 }
 
+/** The event as the notifier's stdin reads it. */
+export function inFile(paths: Paths, kind: NotifyKind, key: string): string {
+  return path.join(ledgerDir(paths, kind), `.${key}.json`);
+}
+
 /** True when this caller now owns the event; false when it was notified before. */
 export function claimEvent(paths: Paths, kind: NotifyKind, key: string, nowIso: string): boolean {
   ensureDir(ledgerDir(paths, kind));
@@ -39,6 +44,7 @@ export function pruneLedger(paths: Paths, gone: (kind: NotifyKind, key: string) 
     for (const key of listDir(dir)) {
       if (key.startsWith('.') || !gone(kind, key)) continue;
       removeIfExists(errFile(paths, kind, key));
+      removeIfExists(inFile(paths, kind, key));
       removeIfExists(markerFile(paths, kind, key));
     }
   }

@@ -22,7 +22,7 @@ import { listFleet, type SessionInfo } from '../sessions/fleet.ts';
 import { sessionFiles } from '../sessions/sessionKind.ts';
 import type { Envelope } from '../store/envelope.ts';
 import { workerJudge, type WorkerFacts } from '../workers/health.ts';
-import { claimEvent, errFile, present, pruneLedger } from './ledger.ts';
+import { claimEvent, errFile, inFile, present, pruneLedger } from './ledger.ts';
 import { notifyTimeoutS, startNotifier } from './run.ts';
 import path from 'node:path';
 
@@ -43,7 +43,7 @@ export interface NotifyEvent {
 }
 
 const MAX_VAR_CHARS = 8000;
-const VARS = ['LOOOP_EVENT', 'LOOOP_EVENT_KEY', 'LOOOP_ASK_ID', 'LOOOP_WORKER', 'LOOOP_PROMPT', 'LOOOP_REF', 'LOOOP_OPTIONS', 'LOOOP_HEALTH', 'LOOOP_IDLE_S', 'LOOOP_PULSE_PID'];
+const VARS = ['LOOOP_EVENT', 'LOOOP_EVENT_KEY', 'LOOOP_ASK_ID', 'LOOOP_WORKER', 'LOOOP_PROMPT', 'LOOOP_REF', 'LOOOP_OPTIONS', 'LOOOP_HEALTH', 'LOOOP_IDLE_S', 'LOOOP_PULSE_PID', 'LOOOP_REASON'];
 
 /** An environment value cannot hold NUL, and one huge value could fail the exec: the whole text is on stdin. */
 function varText(s: string): string {
@@ -111,7 +111,7 @@ function send(ctx: Ctx, command: string, ev: NotifyEvent, log: PulseLog, opts: N
   for (const [k, v] of Object.entries(ev.vars)) env[k] = varText(v);
   log.info('notify', `notifying ${ev.subject}`, { kind: ev.kind, key: ev.key });
   startNotifier(
-    { command, cwd: opts.cwd, env, stdin: `${JSON.stringify(payload)}\n`, timeoutS: notifyTimeoutS(ctx.env, ctx.warn), errFile: errFile(ctx.paths, ev.kind, ev.key) },
+    { command, cwd: opts.cwd, env, stdin: `${JSON.stringify(payload)}\n`, timeoutS: notifyTimeoutS(ctx.env, ctx.warn), errFile: errFile(ctx.paths, ev.kind, ev.key), inFile: inFile(ctx.paths, ev.kind, ev.key) },
     (o) => {
       if (o.kind === 'ok') log.ok('notify.sent', `notified ${ev.subject}`, { kind: ev.kind, key: ev.key });
       else log.warn('notify.fail', `notify_command for ${ev.subject} ${o.problem} — not retried`, { kind: ev.kind, key: ev.key });
@@ -154,24 +154,27 @@ export async function notifyBeat(ctx: Ctx, log: PulseLog, opts: NotifyOptions): 
   notifyNew(ctx, config, { asks: pending, workers: fleet.map((info) => ({ info, facts: judge(info) })) }, log, opts);
 }
 
+/** With the pid, names this pulse process in the ledger: one pulse_down per pulse. */
+const LOADED_MS = Date.now();
+
 /**
- * The pulse going down (with `notify_on` holding "pulse_down"): called by the loop as
- * it stops. Keyed by the pulse's pid and start, so it goes out once per pulse.
+ * The pulse going down (with `notify_on` holding "pulse_down"), called by the loop as
+ * it stops for any reason it lives to see: `looop down`, a signal, an error. A pulse
+ * killed outright (SIGKILL, the machine) cannot say so: `looop wait` exits 2 for that.
  */
-export function notifyPulseDown(ctx: Ctx, log: PulseLog, opts: NotifyOptions & { readonly reason: string; readonly startedMs: number }): void {
-  let config: LooopConfig;
+export function notifyPulseDown(ctx: Ctx, log: PulseLog, opts: NotifyOptions & { readonly reason: string }): void {
   try {
-    config = loadConfig(ctx.paths);
-  } catch {
-    return;
+    const config = loadConfig(ctx.paths);
+    if (config.notifyCommand === null || !config.notifyOn.includes('pulse_down')) return;
+    const ev: NotifyEvent = {
+      kind: 'pulse_down',
+      key: `${process.pid}-${LOADED_MS}`,
+      subject: 'the pulse going down',
+      payload: { pid: process.pid, reason: opts.reason },
+      vars: { LOOOP_PULSE_PID: String(process.pid), LOOOP_REASON: opts.reason },
+    };
+    if (claimEvent(ctx.paths, ev.kind, ev.key, ctx.now().toISOString())) send(ctx, config.notifyCommand, ev, log, opts);
+  } catch (e) {
+    log.warn('notify.fail', `could not notify the pulse going down: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  if (config.notifyCommand === null || !config.notifyOn.includes('pulse_down')) return;
-  const ev: NotifyEvent = {
-    kind: 'pulse_down',
-    key: `${process.pid}-${opts.startedMs}`,
-    subject: 'the pulse going down',
-    payload: { pid: process.pid, reason: opts.reason },
-    vars: { LOOOP_PULSE_PID: String(process.pid) },
-  };
-  if (claimEvent(ctx.paths, ev.kind, ev.key, ctx.now().toISOString())) send(ctx, config.notifyCommand, ev, log, opts);
 }

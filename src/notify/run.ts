@@ -1,11 +1,12 @@
 // Runs one notifier: `sh -c <notify_command>` detached in a process group of its own,
-// the event as JSON on stdin and as LOOOP_* variables. Never awaited by the beat: the
+// the event as JSON on stdin (from a file) and as LOOOP_* variables. Never awaited by the beat: the
 // outcome arrives later as one log line, and a notifier still running at its deadline
 // (LOOOP_NOTIFY_TIMEOUT_SECS) loses its whole group. Not registered with childGroups:
 // a notification under way when the pulse is told to go is allowed to finish.
 import { spawn } from 'node:child_process';
 import { fs } from '../nodeFs.ts';
 import { killGroup } from '../proc/killGroup.ts';
+import { writeAtomic } from '../store/fsio.ts';
 import { neutralize } from '../terminalText.ts';
 
 export const DEFAULT_NOTIFY_TIMEOUT_S = 30;
@@ -23,6 +24,8 @@ export interface NotifyRun {
   readonly timeoutS: number;
   /** Receives the notifier's stderr; read for the failure line, removed after. */
   readonly errFile: string;
+  /** Holds the event for its stdin, removed after. A file, not a pipe: the notifier reads it whole even if the pulse is gone. */
+  readonly inFile: string;
 }
 
 /** The deadline in seconds: LOOOP_NOTIFY_TIMEOUT_SECS, a whole number ≥ 1. */
@@ -55,10 +58,17 @@ function lastLine(file: string): string {
 /** Starts the notifier and returns at once; `done` is called exactly once, later. */
 export function startNotifier(run: NotifyRun, done: (o: NotifyOutcome) => void): void {
   let errFd: number | 'ignore' = 'ignore';
+  let inFd: number | 'ignore' = 'ignore';
   try {
     errFd = fs.openSync(run.errFile, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_TRUNC | fs.constants.O_NOFOLLOW, 0o600);
   } catch {
     // No stderr capture is no reason to lose the notification.
+  }
+  try {
+    writeAtomic(run.inFile, run.stdin);
+    inFd = fs.openSync(run.inFile, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+  } catch {
+    // Without the file the variables still carry the event.
   }
   let settled = false;
   const finish = (o: NotifyOutcome): void => {
@@ -66,14 +76,16 @@ export function startNotifier(run: NotifyRun, done: (o: NotifyOutcome) => void):
     settled = true;
     clearTimeout(timer);
     const said = lastLine(run.errFile);
-    try {
-      fs.rmSync(run.errFile, { force: true });
-    } catch {}
+    for (const f of [run.errFile, run.inFile]) {
+      try {
+        fs.rmSync(f, { force: true });
+      } catch {}
+    }
     done(o.kind === 'failed' && said !== '' ? { kind: 'failed', problem: `${o.problem}: ${said}` } : o);
   };
   let timer: NodeJS.Timeout | undefined;
   try {
-    const child = spawn('/bin/sh', ['-c', run.command], { cwd: run.cwd, env: run.env, detached: true, stdio: ['pipe', 'ignore', errFd] });
+    const child = spawn('/bin/sh', ['-c', run.command], { cwd: run.cwd, env: run.env, detached: true, stdio: [inFd, 'ignore', errFd] });
     timer = setTimeout(() => {
       if (child.pid !== undefined) killGroup(child.pid);
       finish({ kind: 'failed', problem: `still running after ${run.timeoutS}s (LOOOP_NOTIFY_TIMEOUT_SECS) — killed its process group` });
@@ -86,12 +98,9 @@ export function startNotifier(run: NotifyRun, done: (o: NotifyOutcome) => void):
       if (code === 0) finish({ kind: 'ok' });
       else finish({ kind: 'failed', problem: signal !== null ? `ended by ${signal}` : `exited ${code ?? '?'}` });
     });
-    // A notifier that never reads its stdin closes the pipe: not a failure of ours.
-    child.stdin?.on('error', () => {});
-    child.stdin?.end(run.stdin);
   } catch (e) {
     finish({ kind: 'failed', problem: `could not start (${(e as Error).message})` });
   } finally {
-    if (typeof errFd === 'number') fs.closeSync(errFd);
+    for (const fd of [errFd, inFd]) if (typeof fd === 'number') fs.closeSync(fd);
   }
 }
