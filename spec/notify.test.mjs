@@ -201,3 +201,17 @@ test('notify: with notify_on "pulse_down", a pulse told to stop says so once, an
   );
   assert.equal(records(out).length, 1);
 });
+
+test('notify: a .notified that is a symlink is refused in one log line, and nothing is written through it', async (t) => {
+  const { dir, out } = notifyDir(t, 'notify-hostile');
+  const elsewhere = tempDataDir(t, 'notify-elsewhere');
+  fs.symlinkSync(elsewhere, path.join(dir, '.notified'));
+  const pulse = startPulse(t, dir);
+  await waitEvent(pulse, isEvent('pulse.start'), 'the pulse to start');
+  looopBg(t, dir, ['ask', 'w1', '--prompt', 'one']);
+  const fail = await waitEvent(pulse, isEvent('notify.fail'), 'the refusal to be logged');
+  assert.match(fail.msg, /^could not notify: .*\/\.notified is not a directory \(a symlink\) — no notifications until it is moved aside$/);
+  assert.deepEqual(fs.readdirSync(elsewhere), []);
+  assert.deepEqual(records(out), []);
+  assert.equal(pulse.exited, null);
+});

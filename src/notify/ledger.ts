@@ -7,6 +7,7 @@ import type { Paths } from '../paths.ts';
 import { fs } from '../nodeFs.ts';
 import { createExclusive, ensureDir, listDir, removeIfExists } from '../store/fsio.ts';
 import type { NotifyKind } from '../config/config.ts';
+import { LooopError } from '../errors.ts';
 
 export function ledgerDir(paths: Paths, kind: NotifyKind): string {
   return path.join(paths.dataDir, '.notified', kind);
@@ -26,9 +27,20 @@ export function inFile(paths: Paths, kind: NotifyKind, key: string): string {
   return path.join(ledgerDir(paths, kind), `.${key}.json`);
 }
 
+/** The ledger's directories, refusing anything that is not a plain directory: a symlink would send markers elsewhere. */
+function ensureLedgerDir(paths: Paths, kind: NotifyKind): void {
+  for (const dir of [path.dirname(ledgerDir(paths, kind)), ledgerDir(paths, kind)]) {
+    const st = fs.lstatSync(dir, { throwIfNoEntry: false });
+    if (st === undefined) ensureDir(dir);
+    else if (!st.isDirectory()) {
+      throw new LooopError('BAD_FILE', `${dir} is not a directory (${st.isSymbolicLink() ? 'a symlink' : 'a file'}) — no notifications until it is moved aside`);
+    }
+  }
+}
+
 /** True when this caller now owns the event; false when it was notified before. */
 export function claimEvent(paths: Paths, kind: NotifyKind, key: string, nowIso: string): boolean {
-  ensureDir(ledgerDir(paths, kind));
+  ensureLedgerDir(paths, kind);
   return createExclusive(markerFile(paths, kind, key), `${JSON.stringify({ v: 1, kind, key, at: nowIso })}\n`);
 }
 

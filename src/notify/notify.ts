@@ -138,7 +138,7 @@ export function notifyNew(ctx: Ctx, config: Pick<LooopConfig, 'notifyCommand' | 
   return sent;
 }
 
-/** The beat's one call: reads the config, senses what notifications need, sends what is new. */
+/** The beat's one call: reads the config, senses what notifications need, sends what is new. Never throws. */
 export async function notifyBeat(ctx: Ctx, log: PulseLog, opts: NotifyOptions): Promise<void> {
   let config: LooopConfig;
   try {
@@ -147,11 +147,15 @@ export async function notifyBeat(ctx: Ctx, log: PulseLog, opts: NotifyOptions): 
     return; // The beat reports a bad config itself.
   }
   if (config.notifyCommand === null) return;
-  const { pending } = await surveyAsks(ctx, { repair: false });
-  const wantWorkers = config.notifyOn.includes('stuck') || config.notifyOn.includes('dead');
-  const fleet = wantWorkers ? listFleet(ctx) : [];
-  const judge = workerJudge(ctx, pending);
-  notifyNew(ctx, config, { asks: pending, workers: fleet.map((info) => ({ info, facts: judge(info) })) }, log, opts);
+  try {
+    const { pending } = await surveyAsks(ctx, { repair: false });
+    const wantWorkers = config.notifyOn.includes('stuck') || config.notifyOn.includes('dead');
+    const fleet = wantWorkers ? listFleet(ctx) : [];
+    const judge = workerJudge(ctx, pending);
+    notifyNew(ctx, config, { asks: pending, workers: fleet.map((info) => ({ info, facts: judge(info) })) }, log, opts);
+  } catch (e) {
+    log.warn('notify.fail', `could not notify: ${(e as Error).message}`);
+  }
 }
 
 /** With the pid, names this pulse process in the ledger: one pulse_down per pulse. */
@@ -175,6 +179,6 @@ export function notifyPulseDown(ctx: Ctx, log: PulseLog, opts: NotifyOptions & {
     };
     if (claimEvent(ctx.paths, ev.kind, ev.key, ctx.now().toISOString())) send(ctx, config.notifyCommand, ev, log, opts);
   } catch (e) {
-    log.warn('notify.fail', `could not notify the pulse going down: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    log.warn('notify.fail', `could not notify the pulse going down: ${(e as Error).message}`);
   }
 }
