@@ -215,3 +215,20 @@ test('notify: a .notified that is a symlink is refused in one log line, and noth
   assert.deepEqual(records(out), []);
   assert.equal(pulse.exited, null);
 });
+
+test('notify: a marker goes once its ask is archived, so the ledger does not grow without bound', async (t) => {
+  const { dir } = notifyDir(t, 'notify-prune');
+  const marker = path.join(dir, '.notified', 'ask', 'w1-1');
+  const pulse = startPulse(t, dir);
+  await waitEvent(pulse, isEvent('pulse.start'), 'the pulse to start');
+  const asker = looopBg(t, dir, ['ask', 'w1', '--prompt', 'one']);
+  await waitEvent(pulse, about('notify.sent', 'w1-1'), 'ask w1-1 to be notified');
+  assert.ok(fs.existsSync(marker), 'the marker is written before the notifier runs');
+  assert.equal(looop(dir, ['answer', 'w1-1', 'yes']).code, 0);
+  assert.equal((await exitWithin(asker, 0, 'the asker to take its answer')).code, 0);
+  // Every later beat prunes; a new ask wakes one.
+  looopBg(t, dir, ['ask', 'w2', '--prompt', 'two']);
+  await waitFor(() => !fs.existsSync(marker), { dir: path.dirname(marker), what: 'the marker of the archived ask w1-1 to go' });
+  await waitEvent(pulse, about('notify.sent', 'w2-1'), 'ask w2-1 to be notified');
+  assert.ok(fs.existsSync(path.join(dir, '.notified', 'ask', 'w2-1')), 'a pending ask keeps its marker');
+});

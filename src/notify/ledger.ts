@@ -48,10 +48,11 @@ export function claimEvent(paths: Paths, kind: NotifyKind, key: string, nowIso: 
  * Forgets markers whose subject is gone for good, so the ledger does not grow without
  * bound. Only a subject whose file has vanished qualifies: ask ids are never handed out
  * twice (askIds.ts), so a forgotten ask can never come back; a worker id reused after
- * its session was pruned is a new worker, and its death is a new event.
+ * its session was pruned is a new worker, and its death is a new event. A pulse_down
+ * marker names a pulse process that is long gone: it goes after a month.
  */
 export function pruneLedger(paths: Paths, gone: (kind: NotifyKind, key: string) => boolean): void {
-  for (const kind of ['ask', 'stuck', 'dead'] as const) {
+  for (const kind of ['ask', 'stuck', 'dead', 'pulse_down'] as const) {
     const dir = ledgerDir(paths, kind);
     for (const key of listDir(dir)) {
       if (key.startsWith('.') || !gone(kind, key)) continue;

@@ -43,6 +43,7 @@ export interface NotifyEvent {
 }
 
 const MAX_VAR_CHARS = 8000;
+const PULSE_DOWN_KEEP_MS = 30 * 24 * 3600 * 1000;
 const VARS = ['LOOOP_EVENT', 'LOOOP_EVENT_KEY', 'LOOOP_ASK_ID', 'LOOOP_WORKER', 'LOOOP_PROMPT', 'LOOOP_REF', 'LOOOP_OPTIONS', 'LOOOP_HEALTH', 'LOOOP_IDLE_S', 'LOOOP_PULSE_PID', 'LOOOP_REASON'];
 
 /** An environment value cannot hold NUL, and one huge value could fail the exec: the whole text is on stdin. */
@@ -132,6 +133,7 @@ export function notifyNew(ctx: Ctx, config: Pick<LooopConfig, 'notifyCommand' | 
   }
   pruneLedger(ctx.paths, (kind, key) => {
     if (kind === 'ask') return !present(askFile(ctx.paths, key));
+    if (kind === 'pulse_down') return Number(/-(\d+)$/.exec(key)?.[1] ?? 0) < ctx.now().getTime() - PULSE_DOWN_KEEP_MS;
     const worker = kind === 'stuck' ? /^(.*)-\d+$/.exec(key)?.[1] : key;
     return worker === undefined || !present(path.join(ctx.paths.sessions, worker));
   });
