@@ -17,6 +17,10 @@ export const DEFAULT_INTERVAL_S = 60;
 export const DEFAULT_MAX_NEXT_INTERVAL_S = 300;
 export const DEFAULT_SESSION_TTL_S = 259200;
 
+export const NOTIFY_KINDS = ['ask', 'stuck', 'dead', 'pulse_down'] as const;
+export type NotifyKind = (typeof NOTIFY_KINDS)[number];
+export const DEFAULT_NOTIFY_ON: readonly NotifyKind[] = ['ask'];
+
 const MAX_CONFIG_BYTES = 256 * 1024;
 
 export interface LooopConfig {
@@ -32,6 +36,10 @@ export interface LooopConfig {
   readonly maxDailyUsd: number | null;
   /** `cost`: how to meter a runner looop does not know (claude and pi are built in). */
   readonly cost: CostSpec | null;
+  /** `notify_command`: run once per new event (src/notify/); null when absent. */
+  readonly notifyCommand: string | null;
+  /** `notify_on`: which events notify; ["ask"] when absent. */
+  readonly notifyOn: readonly NotifyKind[];
   /** Where the values came from: the file, or the built-in defaults (no file). */
   readonly source: 'file' | 'default';
   /** Values that were usable only after clamping, one sentence each, for the caller to warn. */
@@ -46,6 +54,8 @@ export const DEFAULT_CONFIG: LooopConfig = {
   sessionTtl: DEFAULT_SESSION_TTL_S,
   maxDailyUsd: null,
   cost: null,
+  notifyCommand: null,
+  notifyOn: DEFAULT_NOTIFY_ON,
   source: 'default',
   notes: [],
 };
@@ -104,6 +114,24 @@ function costSpec(file: string, o: Record<string, unknown>): CostSpec | null {
   return r.spec;
 }
 
+function notifyCommand(file: string, o: Record<string, unknown>): string | null {
+  const v = o.notify_command;
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'string') throw configError(file, `has a ${Array.isArray(v) ? 'list' : typeof v} for "notify_command" (expected a shell command string)`);
+  if (v.trim() === '') throw configError(file, 'has an empty "notify_command" (leave the key out to turn notifications off)');
+  return v;
+}
+
+function notifyOn(file: string, o: Record<string, unknown>): readonly NotifyKind[] {
+  const v = o.notify_on;
+  if (v === undefined || v === null) return DEFAULT_NOTIFY_ON;
+  const known = (k: unknown): k is NotifyKind => typeof k === 'string' && (NOTIFY_KINDS as readonly string[]).includes(k);
+  if (!Array.isArray(v) || !v.every(known)) {
+    throw configError(file, `has ${JSON.stringify(v).slice(0, 80)} for "notify_on" (expected a list of ${NOTIFY_KINDS.map((k) => `"${k}"`).join(', ')})`);
+  }
+  return [...new Set(v)];
+}
+
 /** Reads and validates the config; the defaults only when there is no file at all. */
 export function loadConfig(paths: Paths): LooopConfig {
   const o = readConfigObject(paths);
@@ -124,6 +152,8 @@ export function loadConfig(paths: Paths): LooopConfig {
     sessionTtl: seconds(file, o, 'session_ttl', DEFAULT_SESSION_TTL_S),
     maxDailyUsd: usd(file, o, 'max_daily_usd'),
     cost: costSpec(file, o),
+    notifyCommand: notifyCommand(file, o),
+    notifyOn: notifyOn(file, o),
     source: 'file',
     notes,
   };

@@ -14,6 +14,7 @@ import { worldView, type WorldView } from '../world/view.ts';
 import { emitEvent } from '../steering/trail.ts';
 import { logVerify, reconcileVerify } from '../workers/verify.ts';
 import type { PulseLog } from '../log/pulseLog.ts';
+import { notifyBeat } from '../notify/notify.ts';
 
 export interface SenseDeps {
   readonly ctx: Ctx;
@@ -87,6 +88,7 @@ export async function senseWorld(deps: SenseDeps): Promise<WorldView> {
   } else {
     log.error('sense', `${report.ok}/${report.total} sensors ok · failed: ${report.failed.join(', ')}`, fields);
   }
+  await guardedAsync(deps, 'could not send notifications', () => notifyBeat(ctx, log, { cwd: deps.cwd }));
   emitEvent(ctx, 'sense_done');
   return worldView(ctx.paths.dataDir);
 }

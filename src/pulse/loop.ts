@@ -6,6 +6,7 @@
 import type { Ctx } from '../context.ts';
 import { nextScheduleDueMs } from '../schedules/schedules.ts';
 import { loadConfig } from '../config/config.ts';
+import { notifyPulseDown } from '../notify/notify.ts';
 import { runnerLabel } from '../config/runnerLabel.ts';
 import { LooopError, isLooopError } from '../errors.ts';
 import { loopKnobs } from '../guards/knobs.ts';
@@ -139,6 +140,7 @@ export async function runPulse(input: PulseInput): Promise<number> {
     process.off('SIGHUP', onHangup);
     await sleeper.close();
     releasePulseLock(ctx.paths);
+    notifyPulseDown(ctx, log, { cwd: input.cwd, reason: hungUp ? 'looop down' : stopping ? 'stopped by a signal' : 'stopped by an error' });
   }
 }
 
