@@ -10,8 +10,11 @@ import { addStep, calls, isEvent, logEvents, scriptedPulseDir, startPulse, waitE
 import { tempDataDir, waitFor } from './helpers.mjs';
 
 const wakeFile = (dir) => path.join(dir, '.next-wake.json');
+let rev = 0;
+// Each deadline a distinct record (as looop's own writer makes them): the pulse consumes one by its exact bytes.
 const writeWake = (dir, dueS) => {
-  fs.writeFileSync(`${wakeFile(dir)}.new`, `${JSON.stringify({ v: 1, due: dueS, rev: 1 })}\n`);
+  rev += 1;
+  fs.writeFileSync(`${wakeFile(dir)}.new`, `${JSON.stringify({ v: 1, due: dueS, rev })}\n`);
   fs.renameSync(`${wakeFile(dir)}.new`, wakeFile(dir));
 };
 
@@ -41,6 +44,7 @@ test('pulse: a fresh deadline written while it sleeps wakes it at once; a past o
   writeWake(dir, Math.floor(Date.now() / 1000));
   await waitEvent(p, isEvent('tick.forced'), 'the fresh deadline to bring a forced beat');
   await waitEvent(p, isEvent('tick.decided'), 'the forced decide', 2);
+  await waitEvent(p, isEvent('sleep'), 'the sleep after the forced decide', 2);
   assert.equal(calls(queue).length, 2);
 
   // Now make the next decide fail, so the backoff idles the beat a deadline forces.
