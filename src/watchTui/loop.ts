@@ -11,8 +11,13 @@ import { readFleet, readScreen, type Filter, type View, type WatchOptions } from
 import { renderFrame, type UiState } from './render.ts';
 import { openScreen, type Screen } from './terminal.ts';
 
-/** IDLE/UP/ASK ages move with the clock, not with files: refresh them this often. */
-const AGE_REFRESH_MS = 10_000;
+/**
+ * IDLE/UP/ASK ages move with the clock, not with files: the last read is redrawn with
+ * its ages counted on this often, reading nothing. A worker turning stuck is a change
+ * of time alone, so the files are re-read on the slow clock too.
+ */
+const AGE_TICK_MS = 5_000;
+const REREAD_MS = 300_000;
 
 export interface WatchRun {
   readonly filter: Filter;
@@ -59,14 +64,17 @@ export async function runWatch(baseCtx: Ctx, run: WatchRun): Promise<number> {
         if (st.selected === null || !fleet.rows.some((r) => r.id === st.selected)) st.selected = fleet.rows[0]?.id ?? st.selected;
         const shot = await readScreen(ctx, fleet.rows.length === 0 ? null : st.selected);
         const problem = fleet.problem ?? notes[0] ?? null;
-        st.view = { rows: fleet.rows, hidden: fleet.hidden, asks: fleet.asks, screen: shot, problem };
-        if (closed || screen === null) return;
-        const ui: UiState = { selected: st.selected, filter: st.filter };
-        screen.draw(renderFrame(st.view, ui, screen.cols(), screen.rows()));
+        st.view = { rows: fleet.rows, hidden: fleet.hidden, asks: fleet.asks, screen: shot, problem, readAtMs: ctx.now().getTime() };
+        paint();
       } while (again && !closed);
     } finally {
       running = false;
     }
+  };
+  const paint = (): void => {
+    if (closed || screen === null || st.view === null) return;
+    const ui: UiState = { selected: st.selected, filter: st.filter, color: (ctx.env.NO_COLOR ?? '') === '' };
+    screen.draw(renderFrame(st.view, ui, screen.cols(), screen.rows(), ctx.now().getTime()));
   };
   const kick = (): void => {
     redraw().catch(crash);
@@ -88,13 +96,13 @@ export async function runWatch(baseCtx: Ctx, run: WatchRun): Promise<number> {
     stop(1);
   };
   const onExit = (): void => screen?.restore();
-  const ageTimer = setInterval(kick, AGE_REFRESH_MS);
-  ageTimer.unref();
+  const timers = [setInterval(paint, AGE_TICK_MS), setInterval(kick, REREAD_MS)];
+  for (const tm of timers) tm.unref();
 
   function stop(code: number): void {
     if (closed) return;
     closed = true;
-    clearInterval(ageTimer);
+    for (const tm of timers) clearInterval(tm);
     screen?.restore();
     process.stdin.off('data', onData);
     process.stdin.pause();

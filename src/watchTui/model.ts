@@ -37,6 +37,8 @@ export interface View {
   readonly screen: Screen;
   /** Something the person should know about the data dir itself (shown in the footer). */
   readonly problem: string | null;
+  /** When the files were read: ages shown later are counted on from here. */
+  readonly readAtMs: number;
 }
 
 function recordAgeSecs(ctx: Ctx, id: string): number | null {

@@ -14,6 +14,8 @@ const ASK_ROWS = 3;
 export interface UiState {
   readonly selected: string | null;
   readonly filter: Filter;
+  /** Colours (health, FAIL, the asks header); off under NO_COLOR. Dim and inverse stay. */
+  readonly color: boolean;
 }
 
 const dim = (s: string): string => `\x1b[2m${s}\x1b[0m`;
@@ -23,9 +25,21 @@ function fit(line: string, cols: number): string {
   return clip(line, cols);
 }
 
+const later = (s: number | null, by: number): number | null => (s === null ? null : s + by);
+
+/** The view `by` seconds after it was read: every age moves on with the clock. */
+function aged(view: View, by: number): View {
+  if (by <= 0) return view;
+  return {
+    ...view,
+    rows: view.rows.map((r) => ({ ...r, idle_s: later(r.idle_s, by), uptime_s: later(r.uptime_s, by), ask_age_s: later(r.ask_age_s, by) })),
+    asks: view.asks.map((a) => ({ ...a, ageS: a.ageS + by })),
+  };
+}
+
 /** The table: header, then at most TABLE_ROWS rows around the selection, `>` marking it. */
 function table(view: View, ui: UiState): string[] {
-  const lines = renderWorkers(view.rows, true).split('\n');
+  const lines = renderWorkers(view.rows, ui.color).split('\n');
   if (view.rows.length === 0) return [`  ${lines[0] ?? ''}`];
   const [header, ...body] = lines;
   const sel = Math.max(0, view.rows.findIndex((r) => r.id === ui.selected));
@@ -35,9 +49,10 @@ function table(view: View, ui: UiState): string[] {
   return [`  ${header ?? ''}`, ...shown, ...(more === null ? [] : [more])];
 }
 
-function asks(view: View): string[] {
+function asks(view: View, color: boolean): string[] {
   if (view.asks.length === 0) return [dim('  no pending asks')];
-  const head = `\x1b[33m  ${view.asks.length} pending ask${view.asks.length === 1 ? '' : 's'}\x1b[0m${dim(' — answer with: looop answer <ask> <text>')}`;
+  const count = `  ${view.asks.length} pending ask${view.asks.length === 1 ? '' : 's'}`;
+  const head = `${color ? `\x1b[33m${count}\x1b[0m` : count}${dim(' — answer with: looop answer <ask> <text>')}`;
   const w = Math.max(...view.asks.slice(0, ASK_ROWS).map((a) => neutralize(a.id).length));
   const lines = view.asks.slice(0, ASK_ROWS).map((a) => `  ${neutralize(a.id).padEnd(w)}  ${duration(a.ageS).padStart(4)}  ${neutralize(a.worker)}: ${neutralize(a.question)}`);
   const rest = view.asks.length - ASK_ROWS;
@@ -52,12 +67,13 @@ function footer(view: View, ui: UiState): string {
 }
 
 /** The whole frame, or a one-line notice when the terminal is too small for one. */
-export function renderFrame(view: View, ui: UiState, cols: number, rows: number): string[] {
+export function renderFrame(read: View, ui: UiState, cols: number, rows: number, nowMs: number): string[] {
+  const view = aged(read, Math.floor((nowMs - read.readAtMs) / 1000));
   if (cols < MIN_COLS || rows < MIN_ROWS) {
     const notice = `too small: ${cols}x${rows} (need ${MIN_COLS}x${MIN_ROWS})`;
     return [notice.slice(0, cols), ...Array<string>(Math.max(0, rows - 1)).fill('')];
   }
-  const top = [...table(view, ui), '', ...asks(view)];
+  const top = [...table(view, ui), '', ...asks(view, ui.color)];
   const title = ` ${ui.selected === null ? 'screen' : `${neutralize(ui.selected)} — screen`} `;
   const rule = dim(`──${title}${'─'.repeat(Math.max(0, cols - title.length - 2))}`);
   // The screen pane gets what is left, at least 3 rows; the top gives way first.
