@@ -37,10 +37,10 @@ async function terminal(t, dir, cols, rows) {
 }
 
 /** Runs watch in the shell; its exit code lands in `rc`, its pid in `pid` (exec keeps it). */
-function startWatch(term, dir, args = '') {
+function startWatch(term, dir, args = '', env = '') {
   const rc = path.join(dir, '..', `${path.basename(dir)}.rc`);
   const pid = path.join(dir, '..', `${path.basename(dir)}.pid`);
-  term.keys(`sh -c 'echo $$ > ${pid}; exec "${process.execPath}" "${BIN}" watch ${args}'; echo "rc=$?" > ${rc}`, 'Enter');
+  term.keys(`sh -c 'echo $$ > ${pid}; exec ${env} "${process.execPath}" "${BIN}" watch ${args}'; echo "rc=$?" > ${rc}`, 'Enter');
   return { rc, pid };
 }
 
@@ -102,6 +102,20 @@ test('watch restores the terminal on SIGTERM', { skip }, async (t) => {
   await term.until((p) => /^> pulse +down/m.test(p) && /no pending asks/.test(p), 'the watch screen');
   process.kill(Number(readText(pid).trim()), 'SIGTERM');
   await assertRestored(term, rc, 143);
+});
+
+test('watch restores the terminal when it crashes (an uncaught exception), and says why on stderr', { skip }, async (t) => {
+  const dir = tempDataDir(t, 'looop-watch');
+  // The crash comes from outside looop's code: a preload that throws from a callback on SIGUSR2.
+  const preload = path.join(dir, '..', `${path.basename(dir)}-crash.cjs`);
+  fs.writeFileSync(preload, "process.on('SIGUSR2', () => setImmediate(() => { throw new Error('injected crash'); }));\n");
+  t.after(() => fs.rmSync(preload, { force: true }));
+  const term = await terminal(t, dir, 80, 24);
+  const { rc, pid } = startWatch(term, dir, '', `env NODE_OPTIONS="--require ${preload}"`);
+  await term.until((p) => /^> pulse +down/m.test(p), 'the watch screen');
+  process.kill(Number(readText(pid).trim()), 'SIGUSR2');
+  await assertRestored(term, rc, 1);
+  assert.match(term.pane(), /looop: watch crashed: Error: injected crash/);
 });
 
 test('watch in a 30x8 terminal shows one line saying so, and the table once it grows', { skip }, async (t) => {
