@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BIN, FIXTURES, looop, looopBg, spawnBg, tempDataDir, waitFor } from './helpers.mjs';
-import { startWorker, waitOutput, sessionsDataDir } from './sessions-helpers.mjs';
+import { record, startWorker, waitOutput, sessionsDataDir } from './sessions-helpers.mjs';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 const skip = !hasTmux && 'tmux is not installed';
@@ -74,7 +74,7 @@ for (const [cols, rows] of [
   test(`watch at ${cols}x${rows}: pulse first, a running worker and its screen, a new ask without a key, q restores`, { skip }, async (t) => {
     const dir = sessionsDataDir(t, 'looop-watch');
     await pulseStub(t, dir);
-    startWorker(t, dir, 'w1', `echo hello-from-w1; sleep 600 # {{prompt_file}}`);
+    startWorker(t, dir, 'w1', `echo hello-from-w1; while IFS= read -r l; do echo "got: $l"; done # {{prompt_file}}`);
     await waitOutput(dir, 'w1', /hello-from-w1/);
     const term = await terminal(t, dir, cols, rows);
     const { rc } = startWatch(term, dir);
@@ -87,6 +87,9 @@ for (const [cols, rows] of [
     term.keys('j');
     await term.until((p) => /^> w1 /m.test(p) && /hello-from-w1/.test(p), "j selects w1 and shows its screen");
 
+    assert.equal(looop(dir, ['send', 'w1', 'ping']).code, 0);
+    await term.until((p) => /^got: ping$/m.test(p), "the selected worker's new output, with no key pressed");
+
     looopBg(t, dir, ['ask', 'w1', '--prompt', 'ship the fix?']);
     await term.until((p) => /w1-1 .*w1: ship the fix\?/.test(p) && /^> w1 +waiting-ask/m.test(p), 'the new ask with its question, and w1 waiting on it, with no key pressed');
 
@@ -95,11 +98,14 @@ for (const [cols, rows] of [
   });
 }
 
-test('watch restores the terminal on SIGTERM', { skip }, async (t) => {
-  const dir = tempDataDir(t, 'looop-watch');
+test('watch <id> selects an ended session the filter would hide; SIGTERM restores the terminal', { skip }, async (t) => {
+  const dir = sessionsDataDir(t, 'looop-watch');
+  startWorker(t, dir, 'w2', `echo bye-from-w2 # {{prompt_file}}`);
+  await waitFor(() => record(dir, 'w2')?.state === 'exited', { what: 'w2 to exit', describe: () => JSON.stringify(record(dir, 'w2')) });
   const term = await terminal(t, dir, 80, 24);
-  const { rc, pid } = startWatch(term, dir);
-  await term.until((p) => /^> pulse +down/m.test(p) && /no pending asks/.test(p), 'the watch screen');
+  const { rc, pid } = startWatch(term, dir, 'w2');
+  await term.until((p) => /^  pulse +down/m.test(p) && /^> w2 +done +exit 0/m.test(p) && /^bye-from-w2$/m.test(p), 'w2 selected, done, with its final screen');
+  assert.match(term.pane(), /no pending asks/);
   process.kill(Number(readText(pid).trim()), 'SIGTERM');
   await assertRestored(term, rc, 143);
 });
@@ -126,6 +132,9 @@ test('watch in a 30x8 terminal shows one line saying so, and the table once it g
   assert.deepEqual(term.pane().split('\n').slice(1).filter((l) => l.trim() !== ''), [], 'nothing but the notice');
   term.resize(100, 30);
   await term.until((p) => /^> pulse +down/m.test(p) && !p.includes('too small'), 'the full screen after the terminal grew');
+  assert.match(term.pane(), / pulse · living · /, 'the footer names the selection and the filter');
+  term.keys('a');
+  await term.until((p) => / pulse · all · /.test(p), 'a: the footer says all');
   term.keys('q');
   await assertRestored(term, rc, 0);
 });

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Ctx } from '../context.ts';
 import { watchPaths, type PathWatch } from '../watch/pathWatch.ts';
 import { keysOf, type Key } from './input.ts';
-import { readFleet, readScreen, type Filter, type View, type WatchOptions } from './model.ts';
+import { readFleet, readScreen, type Filter, type Screen as ScreenView, type View, type WatchOptions } from './model.ts';
 import { renderFrame, type UiState } from './render.ts';
 import { openScreen, type Screen } from './terminal.ts';
 
@@ -18,6 +18,7 @@ import { openScreen, type Screen } from './terminal.ts';
  */
 const AGE_TICK_MS = 5_000;
 const REREAD_MS = 300_000;
+const MIN_FRAME_MS = 50;
 
 export interface WatchRun {
   readonly filter: Filter;
@@ -50,6 +51,10 @@ export async function runWatch(baseCtx: Ctx, run: WatchRun): Promise<number> {
   let running = false;
   let again = false;
   let closed = false;
+  let lastRead = 0;
+  /** The session whose screen the view holds, and whether it must be read again. */
+  let shownFor: string | null | undefined;
+  let needScreen = true;
 
   const redraw = async (): Promise<void> => {
     if (running) {
@@ -59,13 +64,27 @@ export async function runWatch(baseCtx: Ctx, run: WatchRun): Promise<number> {
     running = true;
     try {
       do {
+        // A flood of output would otherwise re-read as fast as it can: at most ~20 frames a second.
+        const wait = MIN_FRAME_MS - (Date.now() - lastRead);
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        lastRead = Date.now();
         again = false;
         const fleet = await readFleet(ctx, st.filter, run.options);
         if (st.selected === null || !fleet.rows.some((r) => r.id === st.selected)) st.selected = fleet.rows[0]?.id ?? st.selected;
-        const shot = await readScreen(ctx, fleet.rows.length === 0 ? null : st.selected);
+        const target = fleet.rows.length === 0 ? null : st.selected;
+        const fresh = needScreen || target !== shownFor;
+        needScreen = false;
+        // The table and the asks go up at once; a live screen costs a round trip to its host.
         const problem = fleet.problem ?? notes[0] ?? null;
-        st.view = { rows: fleet.rows, hidden: fleet.hidden, asks: fleet.asks, screen: shot, problem, readAtMs: ctx.now().getTime() };
+        const prior: ScreenView = target === shownFor && st.view !== null ? st.view.screen : { kind: 'note', text: '(reading the screen…)' };
+        st.view = { rows: fleet.rows, hidden: fleet.hidden, asks: fleet.asks, screen: prior, problem, readAtMs: ctx.now().getTime() };
         paint();
+        if (fresh) {
+          const shot = await readScreen(ctx, target);
+          shownFor = target;
+          st.view = { ...st.view, screen: shot };
+          paint();
+        }
       } while (again && !closed);
     } finally {
       running = false;
@@ -76,7 +95,8 @@ export async function runWatch(baseCtx: Ctx, run: WatchRun): Promise<number> {
     const ui: UiState = { selected: st.selected, filter: st.filter, color: (ctx.env.NO_COLOR ?? '') === '' };
     screen.draw(renderFrame(st.view, ui, screen.cols(), screen.rows(), ctx.now().getTime()));
   };
-  const kick = (): void => {
+  const kick = (screenToo = false): void => {
+    if (screenToo) needScreen = true;
     redraw().catch(crash);
   };
 
@@ -84,7 +104,7 @@ export async function runWatch(baseCtx: Ctx, run: WatchRun): Promise<number> {
     if (k === 'quit') return stop(0);
     if (k === 'toggle') st.filter = st.filter === 'all' ? 'living' : 'all';
     else st.selected = move(st.view, st.selected, k === 'up' ? -1 : 1);
-    kick();
+    kick(false);
   };
   const onData = (d: Buffer | string): void => {
     for (const k of keysOf(d.toString())) onKey(k);
@@ -96,7 +116,8 @@ export async function runWatch(baseCtx: Ctx, run: WatchRun): Promise<number> {
     stop(1);
   };
   const onExit = (): void => screen?.restore();
-  const timers = [setInterval(paint, AGE_TICK_MS), setInterval(kick, REREAD_MS)];
+  const onResize = (): void => kick(false);
+  const timers = [setInterval(paint, AGE_TICK_MS), setInterval(() => kick(true), REREAD_MS)];
   for (const tm of timers) tm.unref();
 
   function stop(code: number): void {
@@ -106,7 +127,7 @@ export async function runWatch(baseCtx: Ctx, run: WatchRun): Promise<number> {
     screen?.restore();
     process.stdin.off('data', onData);
     process.stdin.pause();
-    process.stdout.off('resize', kick);
+    process.stdout.off('resize', onResize);
     for (const s of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.off(s, onSignal);
     process.off('uncaughtException', crash);
     process.off('unhandledRejection', crash);
@@ -122,15 +143,23 @@ export async function runWatch(baseCtx: Ctx, run: WatchRun): Promise<number> {
   screen = openScreen();
   process.stdin.on('data', onData);
   process.stdin.resume();
-  process.stdout.on('resize', kick);
+  process.stdout.on('resize', onResize);
   try {
     const p = ctx.paths;
-    const relevant = (changed: readonly string[]): boolean =>
-      changed.some((f) => path.basename(f) !== 'output.log' || path.basename(path.dirname(f)) === st.selected);
+    const ofSelected = (f: string): boolean => path.dirname(f) === path.join(p.sessions, st.selected ?? '');
+    const relevant = (changed: readonly string[]): boolean => changed.some((f) => path.basename(f) !== 'output.log' || ofSelected(f));
     watch = await watchPaths(
-      [{ dir: p.asks }, { dir: p.answers }, { dir: p.sessions, depth: 1 }, { dir: p.lockDir }, { dir: path.dirname(p.dataDir), names: (n) => n === path.basename(p.dataDir) }],
+      [
+        { dir: p.asks },
+        { dir: p.answers },
+        // Only what the table and the screen show: the host's inbox and outbox move with every
+        // screenshot watch itself asks for, and must not make it redraw again.
+        { dir: p.sessions, depth: 1, names: (n) => n === 'session.json' || n === 'output.log' },
+        { dir: path.join(p.dataDir, 'verify'), names: (n) => n.endsWith('.json') },
+        { dir: p.lockDir }, { dir: path.dirname(p.dataDir), names: (n) => n === path.basename(p.dataDir) },
+      ],
       (changed) => {
-        if (relevant(changed)) kick();
+        if (relevant(changed)) kick(changed.some(ofSelected));
       },
       { env: ctx.env, onFallback: (m) => void notes.splice(0, notes.length, m) },
     );
@@ -138,7 +167,7 @@ export async function runWatch(baseCtx: Ctx, run: WatchRun): Promise<number> {
   } catch (e) {
     crash(e);
   }
-  kick();
+  kick(true);
   const code = await done;
   process.off('exit', onExit);
   return code;
