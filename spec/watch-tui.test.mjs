@@ -90,8 +90,10 @@ for (const [cols, rows] of [
     assert.equal(looop(dir, ['send', 'w1', 'ping']).code, 0);
     await term.until((p) => /^got: ping$/m.test(p), "the selected worker's new output, with no key pressed");
 
-    looopBg(t, dir, ['ask', 'w1', '--prompt', 'ship the fix?']);
-    await term.until((p) => /w1-1 .*w1: ship the fix\?/.test(p) && /^> w1 +waiting-ask/m.test(p), 'the new ask with its question, and w1 waiting on it, with no key pressed');
+    // The question is file text: its escape (a screen clear) and bidi override show inert.
+    looopBg(t, dir, ['ask', 'w1', '--prompt', 'ship\x1b[2J the fix?\u202e']);
+    await term.until((p) => /w1-1 .*w1: ship\\e\[2J the fix\?\\u202e/.test(p) && /^> w1 +waiting-ask/m.test(p), 'the new ask with its question (escapes shown inert), and w1 waiting on it, with no key pressed');
+    assert.match(term.pane(), /^> w1 /m, 'the table is still on screen: the escape in the question did not clear it');
 
     term.keys('q');
     await assertRestored(term, rc, 0);
