@@ -156,7 +156,9 @@ export async function runWatch(baseCtx: Ctx, run: WatchRun): Promise<number> {
         // screenshot watch itself asks for, and must not make it redraw again.
         { dir: p.sessions, depth: 1, names: (n) => n === 'session.json' || n === 'output.log' },
         { dir: path.join(p.dataDir, 'verify'), names: (n) => n.endsWith('.json') },
-        { dir: p.lockDir }, { dir: path.dirname(p.dataDir), names: (n) => n === path.basename(p.dataDir) },
+        { dir: p.lockDir },
+        // The data dir's own entry: its removal is reported in the footer, its return redraws.
+        { dir: path.dirname(p.dataDir), names: (n) => n === path.basename(p.dataDir) },
       ],
       (changed) => {
         if (relevant(changed)) kick(changed.some(ofSelected));
