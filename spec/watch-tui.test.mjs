@@ -112,6 +112,27 @@ test('watch <id> selects an ended session the filter would hide; SIGTERM restore
   await assertRestored(term, rc, 143);
 });
 
+test('watch hides ended sessions by default (counted in the footer); -s lists those that ended within the window, -a every one', { skip }, async (t) => {
+  const dir = sessionsDataDir(t, 'looop-watch');
+  startWorker(t, dir, 'w3', `echo bye # {{prompt_file}}`);
+  await waitFor(() => record(dir, 'w3')?.state === 'exited', { what: 'w3 to exit', describe: () => JSON.stringify(record(dir, 'w3')) });
+  const term = await terminal(t, dir, 80, 24);
+  for (const [args, shown, footer] of [
+    ['', false, ' pulse · living (1 hidden) · '],
+    ['-s 1h', true, ' pulse · recent · '],
+    ['-a', true, ' pulse · all · '],
+  ]) {
+    const { rc } = startWatch(term, dir, args);
+    await term.until((p) => p.includes(footer), `watch ${args}: the footer ${JSON.stringify(footer)}`);
+    assert.equal(/^  w3 +done +exit 0/m.test(term.pane()), shown, `watch ${args}: w3 ${shown ? 'listed' : 'hidden'}`);
+    term.keys('q');
+    await waitFor(() => readText(rc).trim() === 'rc=0', { what: `watch ${args} to quit`, describe: () => term.pane() });
+    fs.rmSync(rc);
+    term.keys('clear', 'Enter');
+    await term.until((p) => !p.includes(footer), 'the screen cleared');
+  }
+});
+
 test('watch restores the terminal when it crashes (an uncaught exception), and says why on stderr', { skip }, async (t) => {
   const dir = tempDataDir(t, 'looop-watch');
   // The crash comes from outside looop's code: a preload that throws from a callback on SIGUSR2.
