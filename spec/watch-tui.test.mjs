@@ -23,9 +23,10 @@ function tmux(sock, ...args) {
 /** A tmux server of its own with a bare shell on `dir`, killed by its socket after the test. */
 async function terminal(t, dir, cols, rows) {
   const sock = `looop-watch-${process.pid}-${++sockets}-${Date.now()}`;
-  tmux(sock, '-f', '/dev/null', 'new-session', '-d', '-x', String(cols), '-y', String(rows), '-s', 'main', `env -u TMUX LOOOP_DATA_DIR='${dir}' PS1='shell$ ' bash --norc --noprofile`);
+  tmux(sock, '-f', '/dev/null', 'new-session', '-d', '-x', String(cols), '-y', String(rows), '-s', 'main', `env -u TMUX -u NO_COLOR LOOOP_DATA_DIR='${dir}' PS1='shell$ ' bash --norc --noprofile`);
   t.after(() => spawnSync('tmux', ['-L', sock, 'kill-server']));
   const term = {
+    sock,
     pane: () => tmux(sock, 'capture-pane', '-p', '-t', 'main'),
     resize: (c, r) => tmux(sock, 'resize-window', '-t', 'main', '-x', String(c), '-y', String(r)),
     keys: (...k) => tmux(sock, 'send-keys', '-t', 'main', ...k),
@@ -74,7 +75,7 @@ for (const [cols, rows] of [
   test(`watch at ${cols}x${rows}: pulse first, a running worker and its screen, a new ask without a key, q restores`, { skip }, async (t) => {
     const dir = sessionsDataDir(t, 'looop-watch');
     await pulseStub(t, dir);
-    startWorker(t, dir, 'w1', `echo hello-from-w1; while IFS= read -r l; do echo "got: $l"; done # {{prompt_file}}`);
+    startWorker(t, dir, 'w1', `echo hello-from-w1; printf '\\033[31mred-w1\\033[0m \\342\\200\\256x\\n'; while IFS= read -r l; do echo "got: $l"; done # {{prompt_file}}`);
     await waitOutput(dir, 'w1', /hello-from-w1/);
     const term = await terminal(t, dir, cols, rows);
     const { rc } = startWatch(term, dir);
@@ -86,6 +87,9 @@ for (const [cols, rows] of [
 
     term.keys('j');
     await term.until((p) => /^> w1 /m.test(p) && /hello-from-w1/.test(p), "j selects w1 and shows its screen");
+    // Its colours come through (the emulator's SGR); its bidi override shows inert.
+    assert.match(tmux(term.sock, 'capture-pane', '-p', '-e', '-t', 'main'), /31m(\x1b\[[0-9;]*m)*red-w1/, 'red-w1 in red');
+    assert.match(term.pane(), /^red-w1 \\u202ex$/m);
 
     assert.equal(looop(dir, ['send', 'w1', 'ping']).code, 0);
     await term.until((p) => /^got: ping$/m.test(p), "the selected worker's new output, with no key pressed");

@@ -28,7 +28,8 @@ export interface AskLine {
   readonly ageS: number;
 }
 
-export type Screen = { readonly kind: 'lines'; readonly lines: readonly string[] } | { readonly kind: 'note'; readonly text: string };
+/** `ansi`: the same rows with the emulator's own SGR colours (the session's text still raw). */
+export type Screen = { readonly kind: 'lines'; readonly lines: readonly string[]; readonly ansi: readonly string[] } | { readonly kind: 'note'; readonly text: string };
 
 export interface View {
   readonly rows: readonly WorkerRow[];
@@ -91,7 +92,7 @@ export async function readScreen(ctx: Ctx, id: string | null): Promise<Screen> {
     const { frame } = await frameOf(ctx, id, false);
     const lines = [...frame.lines];
     while (lines.length > 0 && lines[lines.length - 1]?.trim() === '') lines.pop();
-    return lines.length === 0 ? { kind: 'note', text: '(no output yet)' } : { kind: 'lines', lines };
+    return lines.length === 0 ? { kind: 'note', text: '(no output yet)' } : { kind: 'lines', lines, ansi: frame.ansi.slice(0, lines.length) };
   } catch (e) {
     if (isLooopError(e) && e.code === 'NOT_FOUND') return { kind: 'note', text: `(no screen for '${id}')` };
     return { kind: 'note', text: `(cannot show '${id}': ${problemOf(e)})` };

@@ -21,6 +21,14 @@ export interface UiState {
 const dim = (s: string): string => `\x1b[2m${s}\x1b[0m`;
 const bar = (s: string): string => `\x1b[7m${s}\x1b[0m`;
 
+/** An emulator row: its SGR colours kept, everything between them neutralised. */
+function inertAnsi(row: string): string {
+  return row
+    .split(/(\x1b\[[0-9;]*m)/)
+    .map((part, i) => (i % 2 === 1 ? part : neutralize(part)))
+    .join('');
+}
+
 function fit(line: string, cols: number): string {
   return clip(line, cols);
 }
@@ -82,7 +90,9 @@ export function renderFrame(read: View, ui: UiState, cols: number, rows: number,
   const pane =
     view.screen.kind === 'note'
       ? [dim(`  ${neutralize(view.screen.text)}`)]
-      : view.screen.lines.slice(-paneRows).map((l) => neutralize(l));
+      : ui.color
+        ? view.screen.ansi.slice(-paneRows).map(inertAnsi)
+        : view.screen.lines.slice(-paneRows).map((l) => neutralize(l));
   const body = [...keptTop, rule, ...pane];
   while (body.length < rows - 1) body.push('');
   return [...body.slice(0, rows - 1), bar(footer(view, ui).padEnd(cols))].map((l) => fit(l, cols));
