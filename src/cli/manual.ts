@@ -48,6 +48,7 @@ WORKERS
   worker list [--json] [-a|--all] [-w|--watch]              (\`worker ls\` / \`w ls\`)
   send <id> <text…> [-n|--no-newline]
   screenshot <id> [--plain|--ansi|--json] [--no-trim]       (alias: ss)
+  watch [<id>] [-a|--all] [-s|--since D]   full-screen, read-only view; q quits
   attach <id>           interactive view; Ctrl-\\ twice detaches
   log <id> [--tail N] [--follow] [--raw]   text (escapes stripped) unless --raw
   claim <name> [--session ID] / unclaim <name> [--session ID]

@@ -12,6 +12,7 @@ import { registerActions } from './verbs/actions.ts';
 import { registerCost } from './verbs/cost.ts';
 import { registerInit } from './verbs/init.ts';
 import { registerMcp } from './verbs/mcp.ts';
+import { registerWatch } from './verbs/watch.ts';
 
 export function buildProgram(): CAC {
   const cli = cac('looop');
@@ -24,6 +25,7 @@ export function buildProgram(): CAC {
   registerCost(cli);
   registerInit(cli);
   registerMcp(cli);
+  registerWatch(cli);
   cli.command('version', 'Print the version').action(() => {
     out(`looop ${VERSION}`);
     return 0;
