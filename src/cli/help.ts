@@ -4,7 +4,7 @@ import type { CAC, Command } from 'cac';
 import { GROUPS } from './commandLine.ts';
 import { VERSION } from './manual.ts';
 
-const GROUP_SENTENCES: Readonly<Record<string, string>> = {
+export const GROUP_SENTENCES: Readonly<Record<string, string>> = {
   worker: 'Start, end and list workers: agents running in detached PTY sessions.',
   goal: 'Write and archive goals: the outcomes the pulse works toward (goals/<id>.md).',
   sensor: 'Write sensors: scripts the pulse runs each beat to watch the world (sensors/<name>.sh).',

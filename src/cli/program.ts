@@ -10,6 +10,7 @@ import { registerSteering } from './verbs/steering.ts';
 import { registerPulse } from './verbs/pulse.ts';
 import { registerActions } from './verbs/actions.ts';
 import { registerCost } from './verbs/cost.ts';
+import { registerConfig } from './verbs/config.ts';
 
 export function buildProgram(): CAC {
   const cli = cac('looop');
@@ -20,6 +21,7 @@ export function buildProgram(): CAC {
   registerPulse(cli);
   registerActions(cli);
   registerCost(cli);
+  registerConfig(cli);
   cli.command('version', 'Print the version').action(() => {
     out(`looop ${VERSION}`);
     return 0;
