@@ -106,5 +106,5 @@ export { readVerdict, verdictWord } from './workers/verdict.ts';
 export * as cost from './cost/index.ts';
 // completions and the manual (issue 9 items 3-4): the verbs as declared, for the drift tests.
 export { GROUPS, ALIASES } from './cli/commandLine.ts';
-export { manual } from './cli/manual.ts';
+export { manual, MANUAL_SECTIONS } from './cli/manual.ts';
 export { completionModel, FIRST_ARG } from './cli/completions/model.ts';
