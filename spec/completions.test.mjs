@@ -218,3 +218,8 @@ test('config: an unknown shell is refused with the list', (t) => {
   assert.match(r.stderr, /no completion script for "tcsh" \(bash, zsh or fish\)/);
   assert.equal(r.stdout, '');
 });
+
+test('every verb the completion tables give an argument kind to is a verb the CLI declares', () => {
+  const names = new Set(lib.buildProgram().commands.map((c) => c.name));
+  for (const verb of Object.keys(lib.FIRST_ARG)) assert.ok(names.has(verb), `FIRST_ARG names \`${verb}\`, which the CLI does not declare`);
+});
