@@ -104,3 +104,7 @@ export { reconcileVerify, runVerifyCommand, nodeVerifySpawn, clipCmd, logVerify 
 export { readVerdict, verdictWord } from './workers/verdict.ts';
 // cost (issue 8 item 5): the ledger, the stream meter, the budget breaker.
 export * as cost from './cost/index.ts';
+// completions and the manual (issue 9 items 3-4): the verbs as declared, for the drift tests.
+export { GROUPS, ALIASES } from './cli/commandLine.ts';
+export { manual, MANUAL_SECTIONS } from './cli/manual.ts';
+export { completionModel, FIRST_ARG } from './cli/completions/model.ts';

@@ -54,8 +54,8 @@ export const GROUPS: Readonly<Record<string, readonly string[]>> = {
 };
 /** Verbs whose words after the first non-option word are all positional, verbatim (`run`: the command's own flags). */
 const VERBATIM_TAIL: ReadonlySet<string> = new Set(['run']);
-const SUB_ALIASES: Readonly<Record<string, string>> = { ls: 'list', w: 'write' };
-const ALIASES: Readonly<Record<string, string>> = { w: 'worker', ss: 'screenshot' };
+export const SUB_ALIASES: Readonly<Record<string, string>> = { ls: 'list', w: 'write' };
+export const ALIASES: Readonly<Record<string, string>> = { w: 'worker', ss: 'screenshot' };
 const HELP_FLAGS = ['-h', '--help'];
 
 /** `_ x` → `x`; `w ls` → `worker list` (one token, as cac declares it). */

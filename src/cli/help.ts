@@ -4,11 +4,12 @@ import type { CAC, Command } from 'cac';
 import { GROUPS } from './commandLine.ts';
 import { VERSION } from './manual.ts';
 
-const GROUP_SENTENCES: Readonly<Record<string, string>> = {
+export const GROUP_SENTENCES: Readonly<Record<string, string>> = {
   worker: 'Start, end and list workers: agents running in detached PTY sessions.',
   goal: 'Write and archive goals: the outcomes the pulse works toward (goals/<id>.md).',
   sensor: 'Write sensors: scripts the pulse runs each beat to watch the world (sensors/<name>.sh).',
   playbook: 'Rewrite the PLAYBOOK: the standing policy the pulse decides by.',
+  schedule: 'Write, remove and list schedules: durable wake-ups for the pulse (schedules/<name>.json).',
   cost: 'Read and record LLM spend: the cost.jsonl ledger the daily budget breaker reads.',
 };
 

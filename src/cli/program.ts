@@ -13,6 +13,7 @@ import { registerCost } from './verbs/cost.ts';
 import { registerInit } from './verbs/init.ts';
 import { registerMcp } from './verbs/mcp.ts';
 import { registerWatch } from './verbs/watch.ts';
+import { registerConfig } from './verbs/config.ts';
 
 export function buildProgram(): CAC {
   const cli = cac('looop');
@@ -26,6 +27,7 @@ export function buildProgram(): CAC {
   registerInit(cli);
   registerMcp(cli);
   registerWatch(cli);
+  registerConfig(cli);
   cli.command('version', 'Print the version').action(() => {
     out(`looop ${VERSION}`);
     return 0;
