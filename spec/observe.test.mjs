@@ -246,18 +246,23 @@ test('wait wakes on a snapshot whose wake signal changed, never on a detail-only
   const dir = tempDataDir(t);
   await pulseStub(t, dir);
   const snap = path.join(dir, 'snapshots', 'sensor-ci.json');
+  // Published the way the pulse publishes a snapshot (rename), so no reader sees it half-written.
+  const publish = (o) => {
+    fs.writeFileSync(`${snap}.new`, JSON.stringify(o));
+    fs.renameSync(`${snap}.new`, snap);
+  };
   fs.mkdirSync(path.dirname(snap), { recursive: true });
-  fs.writeFileSync(snap, JSON.stringify({ signal: { red: 0 }, detail: { run: 1 } }));
+  publish({ signal: { red: 0 }, detail: { run: 1 } });
   let w = looopBg(t, dir, ['wait', '--json']);
   await armed(w, 6);
-  fs.writeFileSync(snap, JSON.stringify({ detail: { run: 2 }, signal: { red: 0 } }));
+  publish({ detail: { run: 2 }, signal: { red: 0 } });
   fs.writeFileSync(path.join(dir, 'goals', 'g.md'), 'g\n');
   let { code } = await exitWithin(w, 10_000, 'wait to wake on the goal (not the detail-only snapshot rewrite)');
   assert.equal(code, 0, w.stderr);
   assert.deepEqual(JSON.parse(w.stdout).changed, ['goals']);
   w = looopBg(t, dir, ['wait', '--json']);
   await armed(w, 6);
-  fs.writeFileSync(snap, JSON.stringify({ signal: { red: 1 }, detail: { run: 3 } }));
+  publish({ signal: { red: 1 }, detail: { run: 3 } });
   ({ code } = await exitWithin(w, 10_000, 'wait to wake on the snapshot signal'));
   assert.equal(code, 0, w.stderr);
   const out = JSON.parse(w.stdout);
