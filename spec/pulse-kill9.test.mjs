@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { exitWithin, readJson, tempDataDir, waitFor } from './helpers.mjs';
 import { addStep, calls, isEvent, logEvents, scriptedPulseDir, startPulse, waitEvent } from './pulse-helpers.mjs';
 
-const KILLS = 12;
+const KILLS = 8;
 const BODY = (i) => `goal ${i}\n${'x'.repeat(20_000)}\n`;
 
 test('pulse: SIGKILLed at random instants of its beats, it loses no committed move and every restart recovers or reports', async (t) => {
