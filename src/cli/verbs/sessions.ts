@@ -1,6 +1,7 @@
 // cac wiring for the session verbs. Like the mailbox verbs: normalize cac's loose
 // values, lazily import the command (node-pty and xterm stay out of every other
 // verb's start-up), print, return the exit code.
+import path from 'node:path';
 import type { CAC } from 'cac';
 import type { StandbyHost } from '../../sessions/hostProcess.ts';
 import { cliContext } from '../context.ts';
@@ -113,7 +114,7 @@ export function registerSessions(cli: CAC): void {
     .option('--json', 'JSON array')
     .option('-a, --all', 'Include dead workers')
     .option('-w, --watch', 'Repaint in place until Ctrl-C')
-    .option('--interval <secs>', 'Repaint period with --watch (default 2)')
+    .option('--interval <secs>', 'With --watch: repaint at least this often for the ages (default 2); changes repaint at once')
     .action(async (opts: Opts) => {
       const ctx = cliContext();
       if (opts.json === true && opts.watch === true) throw usage('worker list: --json and --watch do not mix', 'looop worker list [--json] [-a] [-w [--interval N]]');
@@ -132,15 +133,28 @@ export function registerSessions(cli: CAC): void {
       const interval = str(opts.interval);
       if (interval !== undefined && !/^\d+(\.\d+)?$/.test(interval)) throw usage('worker list: --interval needs a number of seconds', 'looop worker list -w --interval N');
       const secs = Math.max(1, Number(interval ?? 2) || 2);
+      // Repaints when the fleet's files change (a worker starts, ends, asks, is judged, the
+      // pulse comes or goes), and every `secs` for the columns that move with the clock alone.
+      const { openChangeFeed } = await import('../../watch/pathWatch.ts');
+      const p = ctx.paths;
+      const feed = await openChangeFeed(
+        [
+          { dir: p.sessions, depth: 1, names: (n: string) => n === 'session.json' },
+          { dir: p.asks, names: (n: string) => n.endsWith('.json') },
+          { dir: path.join(p.dataDir, 'verify') },
+          { dir: p.lockDir },
+        ],
+        { env: ctx.env },
+      );
       let previous = 0;
       for (;;) {
         const rows = await listWorkers(ctx, { all });
         const t = ctx.now().toTimeString().slice(0, 8);
         const cols = process.stdout.columns || 200;
-        const block = [`fleet · ${t}  (refresh ${secs}s — Ctrl-C to stop)`, '', ...renderWorkers(rows, useColor()).split('\n')].map((l) => clip(l, cols));
+        const block = [`fleet · ${t}  (live; ages every ${secs}s — Ctrl-C to stop)`, '', ...renderWorkers(rows, useColor()).split('\n')].map((l) => clip(l, cols));
         outRaw(`${previous > 0 ? `\x1b[${previous}A\r` : ''}\x1b[J${block.join('\n')}\n`);
         previous = block.length;
-        await new Promise((r) => setTimeout(r, secs * 1000));
+        await feed.next({ withinMs: secs * 1000 });
       }
     });
 
