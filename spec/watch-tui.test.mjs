@@ -212,8 +212,9 @@ function paneRows(pane) {
   return rule < 0 || foot < 0 ? [] : lines.slice(rule + 1, foot);
 }
 
-// 300 numbered lines, one in red and one with a bidi override, then it echoes what it is sent.
-const NUMBERED = `for i in $(seq 1 300); do if [ $i = 5 ]; then printf '\\033[31mline-5\\033[0m \\342\\200\\256x\\n'; else echo "line-$i"; fi; done; while IFS= read -r l; do echo "got: $l"; done # {{prompt_file}}`;
+// 300 numbered lines (line 5: redrawn after a CR, in red, with a bidi override and a tab),
+// then it echoes what it is sent.
+const NUMBERED = `for i in $(seq 1 300); do if [ $i = 5 ]; then printf 'old\\r\\033[31mline-5\\033[0m \\342\\200\\256x\\tT\\n'; else echo "line-$i"; fi; done; while IFS= read -r l; do echo "got: $l"; done # {{prompt_file}}`;
 
 test('watch scrolls back through the selected session (PgUp, ^U/^D, g), stays put under new output, and G returns to live', { skip }, async (t) => {
   const dir = sessionsDataDir(t, 'looop-watch');
@@ -232,8 +233,8 @@ test('watch scrolls back through the selected session (PgUp, ^U/^D, g), stays pu
 
   term.keys('g');
   await term.until((p) => paneRows(p)[0] === 'line-1', 'g: the top of the history, line-1 first');
-  // The log's escapes are stripped and its bidi override shows inert.
-  assert.ok(paneRows(term.pane()).includes('line-5 \\u202ex'), JSON.stringify(paneRows(term.pane())));
+  // The log's escapes are stripped, the CR redraw settled, the tab expanded, the bidi override inert.
+  assert.ok(paneRows(term.pane()).includes('line-5 \\u202ex       T'), JSON.stringify(paneRows(term.pane())));
 
   // New output while scrolled back moves the history on, not the view.
   const top = scrollPos(term.pane());

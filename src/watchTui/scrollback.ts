@@ -38,10 +38,14 @@ export function historyLines(h: History): readonly string[] {
   return h.partial === '' ? h.lines : [...h.lines, h.partial];
 }
 
-/** A redraw within a line (CR) leaves what was drawn last. */
+/** A redraw within a line (CR) leaves what was drawn last; tabs stop every 8 columns. */
 const settled = (line: string): string => {
   const cr = line.lastIndexOf('\r');
-  return cr < 0 ? line : line.slice(cr + 1);
+  const last = cr < 0 ? line : line.slice(cr + 1);
+  if (!last.includes('\t')) return last;
+  let out = '';
+  for (const ch of last) out += ch === '\t' ? ' '.repeat(8 - (out.length % 8)) : ch;
+  return out;
 };
 
 function take(h: History, text: string): void {
