@@ -294,3 +294,22 @@ test('watch: a click on a table row selects it, the wheel moves the selection ov
   term.keys('q');
   await assertRestored(term, rc, 0);
 });
+
+test('watch scrolls back through the last 2 MiB of a long log only, starting on a whole line', { skip }, async (t) => {
+  const dir = sessionsDataDir(t, 'looop-watch');
+  // 30,000 lines of 100 characters (about 3 MiB with the terminal's CR LF).
+  startWorker(t, dir, 'big', `awk 'BEGIN { for (i = 1; i <= 30000; i++) printf "big-%05d %090d\\n", i, 0 }'; echo done-big; while IFS= read -r l; do :; done # {{prompt_file}}`);
+  await waitOutput(dir, 'big', /done-big/, 60_000);
+  const term = await terminal(t, dir, 120, 24);
+  const { rc } = startWatch(term, dir, 'big');
+  await term.until((p) => /^done-big$/m.test(p), 'big live, its last line on screen');
+  term.keys('g');
+  await term.until((p) => scrollPos(p) !== null && /^big-\d{5} 0{90}$/.test(paneRows(p)[0] ?? ''), 'g: the oldest line kept, a whole one');
+  const { total } = scrollPos(term.pane());
+  const first = Number(/^big-(\d{5})/.exec(paneRows(term.pane())[0])[1]);
+  const lineBytes = 102;
+  assert.ok(total <= Math.ceil((2 * 1024 * 1024) / lineBytes) && total > Math.floor((2 * 1024 * 1024) / lineBytes) - 2, `about 2 MiB of lines kept, not all 30,000: ${total}`);
+  assert.equal(first, 30000 - total + 2, 'the history ends with done-big and starts where the window began');
+  term.keys('q');
+  await assertRestored(term, rc, 0);
+});
