@@ -30,7 +30,10 @@ async function terminal(t, dir, cols, rows) {
     pane: () => tmux(sock, 'capture-pane', '-p', '-t', 'main'),
     resize: (c, r) => tmux(sock, 'resize-window', '-t', 'main', '-x', String(c), '-y', String(r)),
     keys: (...k) => tmux(sock, 'send-keys', '-t', 'main', ...k),
-    modes: () => tmux(sock, 'display', '-p', '-t', 'main', '#{alternate_on} #{cursor_flag}').trim(),
+    /** Alternate screen, cursor shown, mouse button reports, SGR mouse form. */
+    modes: () => tmux(sock, 'display', '-p', '-t', 'main', '#{alternate_on} #{cursor_flag} #{mouse_standard_flag} #{mouse_sgr_flag}').trim(),
+    /** A mouse report as the terminal would send it (tmux cannot synthesise one for the pane). */
+    mouse: (button, x, y, press = true) => tmux(sock, 'send-keys', '-t', 'main', '-l', `\x1b[<${button};${x};${y}${press ? 'M' : 'm'}`),
     until: (check, what, ms = 20_000) => waitFor(() => check(term.pane()), { ms, what, describe: () => JSON.stringify(term.pane()) }),
   };
   await term.until((p) => p.includes('shell$'), 'the shell prompt');
@@ -63,7 +66,7 @@ async function pulseStub(t, dir) {
 async function assertRestored(term, rcFile, code) {
   await waitFor(() => readText(rcFile).trim() === `rc=${code}`, { what: `watch to exit ${code}`, describe: () => `${JSON.stringify(readText(rcFile))} pane ${JSON.stringify(term.pane())}` });
   await term.until((p) => /^shell\$ ?$/m.test(p), 'the shell prompt after watch');
-  assert.equal(term.modes(), '0 1', 'the main screen is back and the cursor shown');
+  assert.equal(term.modes(), '0 1 0 0', 'the main screen is back, the cursor shown, mouse reporting off');
   term.keys('echo $((6*7))', 'Enter');
   await term.until((p) => /echo \$\(\(6\*7\)\)/.test(p) && /^42$/m.test(p), 'the shell to echo the typed line and print 42');
 }
@@ -80,7 +83,7 @@ for (const [cols, rows] of [
     const term = await terminal(t, dir, cols, rows);
     const { rc } = startWatch(term, dir);
     await term.until((p) => /^> pulse +up /m.test(p) && /^ +w1 +busy +running/m.test(p), 'the table: pulse first and selected (up), then w1 busy');
-    assert.equal(term.modes(), '1 0', 'watch draws on the alternate screen with the cursor hidden');
+    assert.equal(term.modes(), '1 0 1 1', 'watch draws on the alternate screen with the cursor hidden and SGR mouse reports on');
     const lines = term.pane().split('\n');
     assert.ok(lines.indexOf(lines.find((l) => /^> pulse/.test(l))) < lines.indexOf(lines.find((l) => /^ +w1 /.test(l))), 'the pulse row comes first');
     assert.ok(lines.every((l) => l.length <= cols), 'no line is wider than the terminal');
@@ -193,4 +196,120 @@ test('watch refuses bad arguments and a non-terminal before drawing anything', (
     assert.match(r.stderr, want, args.join(' '));
     assert.equal(r.stdout, '', `${args.join(' ')}: nothing on stdout`);
   }
+});
+
+/** The footer's scroll position, or null when the pane is live. */
+function scrollPos(pane) {
+  const m = / scrolled back (\d+) of (\d+) lines \(G live\)/.exec(pane);
+  return m === null ? null : { back: Number(m[1]), total: Number(m[2]) };
+}
+
+/** The pane's rows below its title rule. */
+function paneRows(pane) {
+  const lines = pane.split('\n');
+  const rule = lines.findIndex((l) => /^── .* — (live|scrolled)/.test(l));
+  const foot = lines.findIndex((l) => /^ \S+ · (living|recent|all)/.test(l));
+  return rule < 0 || foot < 0 ? [] : lines.slice(rule + 1, foot);
+}
+
+// 300 numbered lines (line 5: redrawn after a CR, in red, with a bidi override and a tab),
+// then it echoes what it is sent.
+const NUMBERED = `for i in $(seq 1 300); do if [ $i = 5 ]; then printf 'old\\r\\033[31mline-5\\033[0m \\342\\200\\256x\\tT\\n'; else echo "line-$i"; fi; done; while IFS= read -r l; do echo "got: $l"; done # {{prompt_file}}`;
+
+test('watch scrolls back through the selected session (PgUp, ^U/^D, g), stays put under new output, and G returns to live', { skip }, async (t) => {
+  const dir = sessionsDataDir(t, 'looop-watch');
+  startWorker(t, dir, 'w1', NUMBERED);
+  await waitOutput(dir, 'w1', /line-300/);
+  const term = await terminal(t, dir, 80, 24);
+  const { rc } = startWatch(term, dir, 'w1');
+  await term.until((p) => /^> w1 /m.test(p) && /^line-300$/m.test(p) && / w1 — live /.test(p) && scrollPos(p) === null, 'w1 live, its last line on screen');
+
+  term.keys('PageUp');
+  await term.until((p) => scrollPos(p)?.back > 0 && / w1 — scrolled /.test(p), 'PgUp: the footer shows how far back');
+  const page = scrollPos(term.pane());
+  assert.equal(page.total, 300, 'the history holds the 300 lines');
+  assert.ok(!/^line-300$/m.test(term.pane()), 'the last line is below the view');
+  assert.equal(paneRows(term.pane()).at(-1), `line-${300 - page.back}`, 'the view ends just above what it scrolled past');
+
+  term.keys('g');
+  await term.until((p) => paneRows(p)[0] === 'line-1', 'g: the top of the history, line-1 first');
+  // The log's escapes are stripped, the CR redraw settled, the tab expanded, the bidi override inert.
+  assert.ok(paneRows(term.pane()).includes('line-5 \\u202ex       T'), JSON.stringify(paneRows(term.pane())));
+
+  // New output while scrolled back moves the history on, not the view.
+  const top = scrollPos(term.pane());
+  assert.equal(top.back, 300 - paneRows(term.pane()).length, 'g: everything but the first page is below the view');
+  assert.equal(looop(dir, ['send', 'w1', 'ping']).code, 0);
+  // Two new lines: the terminal's echo of `ping` and the worker's answer.
+  await term.until((p) => scrollPos(p)?.total === 302, 'the history to take the two new lines');
+  assert.equal(scrollPos(term.pane()).back, top.back + 2, 'the view moved back with the new lines');
+  assert.equal(paneRows(term.pane())[0], 'line-1', 'the view stayed on line-1');
+
+  term.keys('G');
+  await term.until((p) => /^got: ping$/m.test(p) && / w1 — live /.test(p) && scrollPos(p) === null, 'G: live again, the new line on screen');
+
+  term.keys('C-u');
+  await term.until((p) => scrollPos(p)?.back > 0, '^U: half a page back');
+  const half = scrollPos(term.pane()).back;
+  assert.ok(half < page.back, `half a page (${half}) is less than a page (${page.back})`);
+  term.keys('C-d');
+  await term.until((p) => scrollPos(p) === null && /^got: ping$/m.test(p), '^D: back down to live');
+
+  term.keys('q');
+  await assertRestored(term, rc, 0);
+});
+
+test('watch: a click on a table row selects it, the wheel moves the selection over the table and scrolls over the pane', { skip }, async (t) => {
+  const dir = sessionsDataDir(t, 'looop-watch');
+  startWorker(t, dir, 'w1', NUMBERED);
+  await waitOutput(dir, 'w1', /line-300/);
+  startWorker(t, dir, 'w2', `echo hello-w2; while IFS= read -r l; do :; done # {{prompt_file}}`);
+  await waitOutput(dir, 'w2', /hello-w2/);
+  const term = await terminal(t, dir, 80, 24);
+  const { rc } = startWatch(term, dir);
+  await term.until((p) => /^> pulse /m.test(p) && /^  w1 /m.test(p) && /^  w2 /m.test(p), 'the table: pulse selected, w1 and w2 listed');
+
+  const rowOf = (id) => term.pane().split('\n').findIndex((l) => new RegExp(`^[ >] ${id} `).test(l)) + 1;
+  term.mouse(0, 10, rowOf('w1'));
+  term.mouse(0, 10, rowOf('w1'), false);
+  await term.until((p) => /^> w1 /m.test(p) && / w1 · living /.test(p) && /^line-300$/m.test(p), 'the click selected w1: marked, named in the footer, its screen shown');
+
+  // The wheel over the pane scrolls it (3 rows a step); down again is live.
+  const paneY = term.pane().split('\n').findIndex((l) => / w1 — live /.test(l)) + 3;
+  term.mouse(64, 10, paneY);
+  await term.until((p) => scrollPos(p)?.back === 3, 'wheel up over the pane: 3 rows back');
+  term.mouse(64, 10, paneY);
+  await term.until((p) => scrollPos(p)?.back === 6, 'a second wheel step: 6 rows back');
+  assert.match(term.pane(), /^> w1 /m, 'the wheel over the pane left the selection alone');
+  term.mouse(65, 10, paneY);
+  term.mouse(65, 10, paneY);
+  await term.until((p) => scrollPos(p) === null && /^line-300$/m.test(p), 'wheel down twice: live again');
+
+  // The wheel over the table moves the selection.
+  const before = term.pane().split('\n').findIndex((l) => /^> w1 /.test(l));
+  const next = term.pane().split('\n')[before + 1].slice(2).split(/ +/)[0];
+  term.mouse(65, 10, rowOf('pulse'));
+  await term.until((p) => new RegExp(`^> ${next} `, 'm').test(p), `wheel down over the table: ${next} selected`);
+
+  term.keys('q');
+  await assertRestored(term, rc, 0);
+});
+
+test('watch scrolls back through the last 2 MiB of a long log only, starting on a whole line', { skip }, async (t) => {
+  const dir = sessionsDataDir(t, 'looop-watch');
+  // 30,000 lines of 100 characters (about 3 MiB with the terminal's CR LF).
+  startWorker(t, dir, 'big', `awk 'BEGIN { for (i = 1; i <= 30000; i++) printf "big-%05d %090d\\n", i, 0 }'; echo done-big; while IFS= read -r l; do :; done # {{prompt_file}}`);
+  await waitOutput(dir, 'big', /done-big/, 60_000);
+  const term = await terminal(t, dir, 120, 24);
+  const { rc } = startWatch(term, dir, 'big');
+  await term.until((p) => /^done-big$/m.test(p), 'big live, its last line on screen');
+  term.keys('g');
+  await term.until((p) => scrollPos(p) !== null && /^big-\d{5} 0{90}$/.test(paneRows(p)[0] ?? ''), 'g: the oldest line kept, a whole one');
+  const { total } = scrollPos(term.pane());
+  const first = Number(/^big-(\d{5})/.exec(paneRows(term.pane())[0])[1]);
+  const lineBytes = 102;
+  assert.ok(total <= Math.ceil((2 * 1024 * 1024) / lineBytes) && total > Math.floor((2 * 1024 * 1024) / lineBytes) - 2, `about 2 MiB of lines kept, not all 30,000: ${total}`);
+  assert.equal(first, 30000 - total + 2, 'the history ends with done-big and starts where the window began');
+  term.keys('q');
+  await assertRestored(term, rc, 0);
 });

@@ -6,9 +6,10 @@
 import path from 'node:path';
 import type { Ctx } from '../context.ts';
 import { watchPaths, type PathWatch } from '../watch/pathWatch.ts';
-import { keysOf, type Key } from './input.ts';
+import { keysOf, type Input, type Key } from './input.ts';
 import { readFleet, readScreen, type Filter, type Screen as ScreenView, type View, type WatchOptions } from './model.ts';
-import { renderFrame, type UiState } from './render.ts';
+import { layoutOf, renderFrame, type UiState } from './render.ts';
+import { emptyHistory, grewBy, historyLines, refreshHistory, type History } from './scrollback.ts';
 import { openScreen, type Screen } from './terminal.ts';
 
 /**
@@ -29,7 +30,14 @@ interface State {
   selected: string | null;
   filter: Filter;
   view: View | null;
+  /** History lines below the view; 0 follows the live screen. */
+  back: number;
+  /** The selected session's history while scrolled back (dropped on return to live). */
+  history: History | null;
 }
+
+/** Wheel steps move the log this many rows. */
+const WHEEL_ROWS = 3;
 
 function move(view: View | null, selected: string | null, by: number): string | null {
   if (view === null || view.rows.length === 0) return selected;
@@ -43,7 +51,7 @@ export async function runWatch(baseCtx: Ctx, run: WatchRun): Promise<number> {
   const notes: string[] = [];
   // Diagnostics would scribble over the frame: they go to the footer instead.
   const ctx: Ctx = { ...baseCtx, warn: (_key, message) => void notes.splice(0, notes.length, message) };
-  const st: State = { selected: run.options.requested, filter: run.filter, view: null };
+  const st: State = { selected: run.options.requested, filter: run.filter, view: null, back: 0, history: null };
   let screen: Screen | null = null;
   let watch: PathWatch | null = null;
   let finish: (code: number) => void = () => {};
@@ -70,7 +78,7 @@ export async function runWatch(baseCtx: Ctx, run: WatchRun): Promise<number> {
         lastRead = Date.now();
         again = false;
         const fleet = await readFleet(ctx, st.filter, run.options);
-        if (st.selected === null || !fleet.rows.some((r) => r.id === st.selected)) st.selected = fleet.rows[0]?.id ?? st.selected;
+        if (st.selected === null || !fleet.rows.some((r) => r.id === st.selected)) select(fleet.rows[0]?.id ?? st.selected);
         const target = fleet.rows.length === 0 ? null : st.selected;
         const fresh = needScreen || target !== shownFor;
         needScreen = false;
@@ -79,6 +87,15 @@ export async function runWatch(baseCtx: Ctx, run: WatchRun): Promise<number> {
         const prior: ScreenView = target === shownFor && st.view !== null ? st.view.screen : { kind: 'note', text: '(reading the screen…)' };
         st.view = { rows: fleet.rows, hidden: fleet.hidden, asks: fleet.asks, screen: prior, problem, readAtMs: ctx.now().getTime() };
         paint();
+        if (fresh && st.history !== null) {
+          // New output while scrolled back moves the history on under the view, not the view.
+          const before = { seen: st.history.seen, partial: st.history.partial !== '' };
+          const next = refreshHistory(st.history);
+          if (next === st.history) st.back += grewBy(before, next);
+          st.history = next;
+          clampScroll();
+          paint();
+        }
         if (fresh) {
           const shot = await readScreen(ctx, target);
           shownFor = target;
@@ -90,21 +107,68 @@ export async function runWatch(baseCtx: Ctx, run: WatchRun): Promise<number> {
       running = false;
     }
   };
+  const uiOf = (): UiState => ({
+    selected: st.selected,
+    filter: st.filter,
+    color: (ctx.env.NO_COLOR ?? '') === '',
+    scroll: st.history === null || st.back === 0 ? null : { lines: historyLines(st.history), back: st.back },
+  });
+  const paneRows = (): number => (st.view === null || screen === null ? 1 : layoutOf(st.view, uiOf(), screen.rows()).paneRows);
+  /** Keeps the view inside the history; at the bottom it is live again. */
+  const clampScroll = (): void => {
+    const total = st.history === null ? 0 : historyLines(st.history).length;
+    st.back = Math.min(Math.max(0, st.back), Math.max(0, total - paneRows()));
+    if (st.back === 0) st.history = null;
+  };
+  const scrollBy = (rows: number): void => {
+    if (st.selected === null || (st.history === null && rows <= 0)) return;
+    if (st.history === null) st.history = refreshHistory(emptyHistory(path.join(ctx.paths.sessions, st.selected, 'output.log')));
+    st.back += rows;
+    clampScroll();
+  };
+  const select = (id: string | null): void => {
+    if (id === st.selected) return;
+    st.selected = id;
+    // Another session: its live tail, not the old one's scroll position.
+    st.back = 0;
+    st.history = null;
+  };
   const paint = (): void => {
     if (closed || screen === null || st.view === null) return;
-    const ui: UiState = { selected: st.selected, filter: st.filter, color: (ctx.env.NO_COLOR ?? '') === '' };
-    screen.draw(renderFrame(st.view, ui, screen.cols(), screen.rows(), ctx.now().getTime()));
+    screen.draw(renderFrame(st.view, uiOf(), screen.cols(), screen.rows(), ctx.now().getTime()));
   };
   const kick = (screenToo = false): void => {
     if (screenToo) needScreen = true;
     redraw().catch(crash);
   };
 
-  const onKey = (k: Key): void => {
+  const SCROLL: Partial<Record<Key, () => number>> = {
+    lineUp: () => 1,
+    lineDown: () => -1,
+    halfUp: () => Math.max(1, Math.floor(paneRows() / 2)),
+    halfDown: () => -Math.max(1, Math.floor(paneRows() / 2)),
+    pageUp: () => paneRows(),
+    pageDown: () => -paneRows(),
+    top: () => Number.MAX_SAFE_INTEGER,
+    live: () => -Number.MAX_SAFE_INTEGER,
+  };
+  const onKey = (k: Input): void => {
     if (k === 'quit') return stop(0);
-    if (k === 'toggle') st.filter = st.filter === 'all' ? 'living' : 'all';
-    else st.selected = move(st.view, st.selected, k === 'up' ? -1 : 1);
+    if (typeof k === 'object') onMouse(k);
+    else if (k === 'toggle') st.filter = st.filter === 'all' ? 'living' : 'all';
+    else if (k === 'up' || k === 'down') select(move(st.view, st.selected, k === 'up' ? -1 : 1));
+    else scrollBy(SCROLL[k]?.() ?? 0);
     kick(false);
+  };
+  const onMouse = (m: Exclude<Input, Key>): void => {
+    if (st.view === null || screen === null) return;
+    const at = layoutOf(st.view, uiOf(), screen.rows());
+    const row = m.y - 1;
+    if (m.kind === 'click') {
+      const id = at.tableRows.get(row);
+      if (id !== undefined) select(id);
+    } else if (row < at.paneTop) select(move(st.view, st.selected, m.by));
+    else scrollBy(-m.by * WHEEL_ROWS);
   };
   const onData = (d: Buffer | string): void => {
     for (const k of keysOf(d.toString())) onKey(k);

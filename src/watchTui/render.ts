@@ -16,6 +16,17 @@ export interface UiState {
   readonly filter: Filter;
   /** Colours (health, FAIL, the asks header); off under NO_COLOR. Dim and inverse stay. */
   readonly color: boolean;
+  /** Scrolled back: the history lines and how many of them lie below the view; null = live. */
+  readonly scroll: { readonly lines: readonly string[]; readonly back: number } | null;
+}
+
+/** Where things are on screen, so a mouse report can be mapped back to them (0-based rows). */
+export interface Layout {
+  /** The session shown on each screen row of the table, by row. */
+  readonly tableRows: ReadonlyMap<number, string>;
+  /** The first row of the screen pane and how many rows it has. */
+  readonly paneTop: number;
+  readonly paneRows: number;
 }
 
 const dim = (s: string): string => `\x1b[2m${s}\x1b[0m`;
@@ -46,15 +57,20 @@ function aged(view: View, by: number): View {
 }
 
 /** The table: header, then at most TABLE_ROWS rows around the selection, `>` marking it. */
-function table(view: View, ui: UiState): string[] {
+function table(view: View, ui: UiState): { lines: string[]; ids: Map<number, string> } {
   const lines = renderWorkers(view.rows, ui.color).split('\n');
-  if (view.rows.length === 0) return [`  ${lines[0] ?? ''}`];
+  const ids = new Map<number, string>();
+  if (view.rows.length === 0) return { lines: [`  ${lines[0] ?? ''}`], ids };
   const [header, ...body] = lines;
   const sel = Math.max(0, view.rows.findIndex((r) => r.id === ui.selected));
   const first = Math.min(Math.max(0, sel - TABLE_ROWS + 1), Math.max(0, body.length - TABLE_ROWS));
   const shown = body.slice(first, first + TABLE_ROWS).map((l, i) => `${first + i === sel ? '>' : ' '} ${l}`);
   const more = body.length > TABLE_ROWS ? dim(`  (${first} above, ${Math.max(0, body.length - first - TABLE_ROWS)} below)`) : null;
-  return [`  ${header ?? ''}`, ...shown, ...(more === null ? [] : [more])];
+  shown.forEach((_, i) => {
+    const id = view.rows[first + i]?.id;
+    if (id !== undefined) ids.set(1 + i, id);
+  });
+  return { lines: [`  ${header ?? ''}`, ...shown, ...(more === null ? [] : [more])], ids };
 }
 
 function asks(view: View, color: boolean): string[] {
@@ -69,9 +85,31 @@ function asks(view: View, color: boolean): string[] {
 
 function footer(view: View, ui: UiState): string {
   const hidden = view.hidden > 0 ? ` (${view.hidden} hidden)` : '';
-  const keys = '↑/↓ j/k worker · a all · q quit';
+  const keys = '↑/↓ j/k worker · PgUp/PgDn ^U/^D scroll · g/G top/live · a all · q quit';
   const problem = view.problem === null ? '' : ` · ⚠ ${neutralize(view.problem)}`;
-  return ` ${ui.selected === null ? '—' : neutralize(ui.selected)} · ${ui.filter}${hidden}${problem} · ${keys} `;
+  const at = ui.scroll === null ? '' : ` · scrolled back ${ui.scroll.back} of ${ui.scroll.lines.length} lines (G live)`;
+  return ` ${ui.selected === null ? '—' : neutralize(ui.selected)} · ${ui.filter}${hidden}${at}${problem} · ${keys} `;
+}
+
+function parts(view: View, ui: UiState, rows: number): { top: string[]; layout: Layout } {
+  const t = table(view, ui);
+  const top = [...t.lines, '', ...asks(view, ui.color)];
+  // The screen pane gets what is left, at least 3 rows; the top gives way first.
+  const paneRows = Math.max(3, rows - top.length - 2);
+  const keptTop = top.slice(0, Math.max(0, rows - 2 - paneRows));
+  const tableRows = new Map([...t.ids].filter(([row]) => row < keptTop.length));
+  return { top: keptTop, layout: { tableRows, paneTop: keptTop.length + 1, paneRows } };
+}
+
+/** The layout of the frame renderFrame draws for the same arguments. */
+export function layoutOf(view: View, ui: UiState, rows: number): Layout {
+  return parts(view, ui, rows).layout;
+}
+
+/** The history rows a view scrolled back by `back` shows, oldest first. */
+function scrolled(lines: readonly string[], back: number, paneRows: number): string[] {
+  const end = Math.max(0, lines.length - back);
+  return lines.slice(Math.max(0, end - paneRows), end).map((l) => neutralize(l));
 }
 
 /** The whole frame, or a one-line notice when the terminal is too small for one. */
@@ -81,19 +119,20 @@ export function renderFrame(read: View, ui: UiState, cols: number, rows: number,
     const notice = `too small: ${cols}x${rows} (need ${MIN_COLS}x${MIN_ROWS})`;
     return [notice.slice(0, cols), ...Array<string>(Math.max(0, rows - 1)).fill('')];
   }
-  const top = [...table(view, ui), '', ...asks(view, ui.color)];
-  const title = ` ${ui.selected === null ? 'screen' : `${neutralize(ui.selected)} — screen`} `;
+  const { top, layout } = parts(view, ui, rows);
+  const { paneRows } = layout;
+  const what = ui.scroll === null ? 'live' : 'scrolled (G live)';
+  const title = ` ${ui.selected === null ? 'screen' : `${neutralize(ui.selected)} — ${what}`} `;
   const rule = dim(`──${title}${'─'.repeat(Math.max(0, cols - title.length - 2))}`);
-  // The screen pane gets what is left, at least 3 rows; the top gives way first.
-  const paneRows = Math.max(3, rows - top.length - 2);
-  const keptTop = top.slice(0, Math.max(0, rows - 2 - paneRows));
   const pane =
-    view.screen.kind === 'note'
-      ? [dim(`  ${neutralize(view.screen.text)}`)]
-      : ui.color
-        ? view.screen.ansi.slice(-paneRows).map(inertAnsi)
-        : view.screen.lines.slice(-paneRows).map((l) => neutralize(l));
-  const body = [...keptTop, rule, ...pane];
+    ui.scroll !== null
+      ? scrolled(ui.scroll.lines, ui.scroll.back, paneRows)
+      : view.screen.kind === 'note'
+        ? [dim(`  ${neutralize(view.screen.text)}`)]
+        : ui.color
+          ? view.screen.ansi.slice(-paneRows).map(inertAnsi)
+          : view.screen.lines.slice(-paneRows).map((l) => neutralize(l));
+  const body = [...top, rule, ...pane];
   while (body.length < rows - 1) body.push('');
   return [...body.slice(0, rows - 1), bar(footer(view, ui).padEnd(cols))].map((l) => fit(l, cols));
 }

@@ -1,10 +1,12 @@
-// The terminal watch draws on: alternate screen, hidden cursor, raw input. Whatever
+// The terminal watch draws on: alternate screen, hidden cursor, raw input, mouse reports. Whatever
 // ends the process (q, Ctrl-C, SIGTERM, SIGHUP, an uncaught error) puts it back the
 // same way, once, with synchronous writes so nothing is lost to an exit.
 import { fs } from '../nodeFs.ts';
 
-const ENTER = '\x1b[?1049h\x1b[?25l\x1b[H\x1b[2J';
-const RESTORE = '\x1b[0m\x1b[?25h\x1b[?1049l';
+// Mouse: button presses and the wheel (1000), reported in SGR form (1006) so large
+// coordinates survive; Shift-drag still selects text natively in most terminals.
+const ENTER = '\x1b[?1049h\x1b[?25l\x1b[?1000h\x1b[?1006h\x1b[H\x1b[2J';
+const RESTORE = '\x1b[?1006l\x1b[?1000l\x1b[0m\x1b[?25h\x1b[?1049l';
 
 export interface Screen {
   readonly cols: () => number;
