@@ -121,7 +121,8 @@ const VERBS = `VERBS
   config bash|zsh|fish        print a completion script: eval "$(looop config bash)"
   init [--runner R] [--tick-command C] [--worker-command C] [--force]   choose the runner,
                               write config.json (a wizard on a terminal)
-  watch [<id>] [-a|--all] [-s|--since D]   full-screen, read-only view; q quits
+  watch [<id>] [-a|--all] [-s|--since D]   full-screen, read-only view: j/k or click
+                              select, PgUp/wheel scroll back, G live, q quits
   mcp                         serve these verbs as MCP tools on stdio (for agents)
   version / help [verb|group]
   Shorthands: w = worker, ss = screenshot, \`w ls\`, \`goal w\`; \`looop _ <verb>\` = \`looop <verb>\`.
