@@ -2,22 +2,14 @@
 // to stderr; a closed stdout pipe (`looop asks | head`) ends the process quietly.
 // Diagnostics quote ids and file contents, so their control characters are made
 // visible here; stdout text is neutralised by each renderer (colours are ours).
-import { fs } from '../nodeFs.ts';
+import { writeFully } from '../log/fdWriter.ts';
 import { neutralize, neutralizeLines } from '../terminalText.ts';
 
 function writeAll(fd: number, text: string): void {
-  const buf = Buffer.from(text);
-  let off = 0;
-  while (off < buf.length) {
-    try {
-      off += fs.writeSync(fd, buf, off);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') continue;
-      if (code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      throw e;
-    }
-  }
+  const e = writeFully(fd, Buffer.from(text));
+  if (e === null) return;
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
 }
 
 export function out(text: string): void {

@@ -4,7 +4,7 @@
 // one line naming the file: a human wrote it, and silently beating with the defaults
 // instead would run a different agent than the one they chose. The file is never
 // rewritten here.
-import { LooopError } from '../errors.ts';
+import { LooopError, isLooopError } from '../errors.ts';
 import type { Paths } from '../paths.ts';
 import { readDataFile } from '../store/dataFile.ts';
 import { stripFormatterSeam } from './runnerLabel.ts';
@@ -130,6 +130,18 @@ function notifyOn(file: string, o: Record<string, unknown>): readonly NotifyKind
     throw configError(file, `has ${JSON.stringify(v).slice(0, 80)} for "notify_on" (expected a list of ${NOTIFY_KINDS.map((k) => `"${k}"`).join(', ')})`);
   }
   return [...new Set(v)];
+}
+
+/** The config, or the one-line error a bad file gives: read once per beat and shared. */
+export type ConfigRead = { readonly config: LooopConfig } | { readonly error: LooopError };
+
+export function tryLoadConfig(paths: Paths): ConfigRead {
+  try {
+    return { config: loadConfig(paths) };
+  } catch (e) {
+    if (isLooopError(e)) return { error: e };
+    throw e;
+  }
 }
 
 /** Reads and validates the config; the defaults only when there is no file at all. */

@@ -11,25 +11,29 @@ export interface FdWriter {
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
+/** Writes all of `buf`; returns the error that stopped it (EPIPE, EBADF, …), or null. */
+export function writeFully(fd: number, buf: Buffer): NodeJS.ErrnoException | null {
+  let off = 0;
+  while (off < buf.length) {
+    try {
+      off += fs.writeSync(fd, buf, off);
+    } catch (e) {
+      // A non-blocking pipe that is full: wait a moment for the reader, not a spin.
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') {
+        Atomics.wait(pause, 0, 0, 5);
+        continue;
+      }
+      return e as NodeJS.ErrnoException;
+    }
+  }
+  return null;
+}
+
 export function fdWriter(fd: number): FdWriter {
   let closed = false;
   const write = (text: string): void => {
     if (closed || text === '') return;
-    const buf = Buffer.from(text);
-    let off = 0;
-    while (off < buf.length) {
-      try {
-        off += fs.writeSync(fd, buf, off);
-      } catch (e) {
-        // A non-blocking pipe that is full: wait a moment for the reader, not a spin.
-        if ((e as NodeJS.ErrnoException).code === 'EAGAIN') {
-          Atomics.wait(pause, 0, 0, 5);
-          continue;
-        }
-        closed = true;
-        return;
-      }
-    }
+    if (writeFully(fd, Buffer.from(text)) !== null) closed = true;
   };
   return { write, isClosed: () => closed };
 }

@@ -2,6 +2,7 @@
 // and commit it. Every phase is recorded in beat.json before it starts, so a pulse
 // killed mid-beat is recognised by the next one and reported, never silently re-run.
 import type { Ctx } from '../context.ts';
+import { tryLoadConfig, type ConfigRead } from '../config/config.ts';
 import type { SpawnFn } from '../decide/runner.ts';
 import { updateFlap } from '../guards/flap.ts';
 import type { PulseLog } from '../log/pulseLog.ts';
@@ -27,7 +28,8 @@ export interface BeatDeps {
   readonly hungUp?: () => boolean;
 }
 
-export async function runBeat(deps: BeatDeps, force: boolean): Promise<BeatResult> {
+/** `read`: the config as the loop read it this beat (read here when not given). */
+export async function runBeat(deps: BeatDeps, force: boolean, read: ConfigRead = tryLoadConfig(deps.ctx.paths)): Promise<BeatResult> {
   const { ctx, log } = deps;
   await advanceBeat(ctx, { type: 'SENSE', at: ctx.now().toISOString() });
   const world = await senseWorld({ ctx, log, cwd: deps.cwd, env: deps.env, sessionTtlS: deps.sessionTtlS, ...(deps.sensorSpawner === undefined ? {} : { spawner: deps.sensorSpawner }) });
@@ -38,7 +40,7 @@ export async function runBeat(deps: BeatDeps, force: boolean): Promise<BeatResul
     emitEvent(ctx, 'sensor_flapping', { sensor: f.sensor, streak: f.streak });
     log.warn('sense.flapping', `${f.sensor} changed its wake signal on ${f.streak} beats in a row — each such beat costs a decide; move volatile values under "detail"`, { sensor: f.sensor, streak: f.streak });
   }
-  const gate = checkGates(ctx, log, world, force);
+  const gate = checkGates(ctx, log, world, force, 'config' in read ? read.config : null);
   if (gate.kind === 'idle') {
     await advanceBeat(ctx, { type: 'SKIP', at: ctx.now().toISOString(), reason: gate.reason });
     return IDLE;
@@ -46,5 +48,6 @@ export async function runBeat(deps: BeatDeps, force: boolean): Promise<BeatResul
   return decideAndCommit(
     { ctx, log, env: deps.env, json: deps.json, ...(deps.runnerSpawn === undefined ? {} : { spawn: deps.runnerSpawn }), ...(deps.hungUp === undefined ? {} : { hungUp: deps.hungUp }) },
     world,
+    read,
   );
 }

@@ -5,12 +5,11 @@
 import path from 'node:path';
 import type { Ctx } from '../context.ts';
 import { executeDecision } from '../actions/execute.ts';
-import { loadConfig, type LooopConfig } from '../config/config.ts';
+import type { ConfigRead } from '../config/config.ts';
 import { runnerLabel } from '../config/runnerLabel.ts';
 import { DECISION_FILE, readDecision } from '../decide/decision.ts';
 import { buildPrompt } from '../decide/prompt.ts';
 import { runDeciderTeed, type SpawnFn } from '../decide/runner.ts';
-import { isLooopError } from '../errors.ts';
 import { settleTickCost, UNMETERED_LIMIT } from '../cost/budget.ts';
 import { createMeter } from '../cost/meter.ts';
 import { formatUsd } from '../cost/usd.ts';
@@ -86,21 +85,14 @@ async function fail(deps: DecideDeps, world: WorldView, runId: string, runDir: s
   return { acted: false, nextIntervalS: null, decidedOrFailed: true };
 }
 
-function loadConfigOrNull(deps: DecideDeps): LooopConfig | null {
-  try {
-    return loadConfig(deps.ctx.paths);
-  } catch (e) {
-    if (!isLooopError(e)) throw e;
-    deps.log.error('tick.error', `${e.message} — ${e.hint ?? 'fix it'}; no AI call this beat`);
-    return null;
-  }
-}
-
 /** Steps 15–25: the beat has passed its gates. */
-export async function decideAndCommit(deps: DecideDeps, world: WorldView): Promise<BeatResult> {
+export async function decideAndCommit(deps: DecideDeps, world: WorldView, configRead: ConfigRead): Promise<BeatResult> {
   const { ctx, log } = deps;
-  const config = loadConfigOrNull(deps);
-  if (config === null) return idle(ctx, 'config unreadable');
+  if ('error' in configRead) {
+    log.error('tick.error', `${configRead.error.message} — ${configRead.error.hint ?? 'fix it'}; no AI call this beat`);
+    return idle(ctx, 'config unreadable');
+  }
+  const { config } = configRead;
   const label = runnerLabel(config.tickCommand, config.workerCommand);
   const knobs = loopKnobs(ctx, config);
 

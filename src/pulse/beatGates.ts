@@ -2,10 +2,9 @@
 // beat out — no AI call, nothing committed. They read only files, so a restarted pulse
 // keeps honouring a backoff or a cap it did not set itself.
 import type { Ctx } from '../context.ts';
-import { loadConfig, type LooopConfig } from '../config/config.ts';
+import type { LooopConfig } from '../config/config.ts';
 import { budgetGate } from '../cost/budget.ts';
 import { formatUsd2 } from '../cost/usd.ts';
-import { isLooopError } from '../errors.ts';
 import { backoffGate } from '../guards/backoff.ts';
 import { capGate } from '../guards/decideLedger.ts';
 import type { Problem } from '../guards/guardFile.ts';
@@ -31,21 +30,12 @@ function reportOnce(log: PulseLog, problem: Problem): void {
   reportProblem(log, problem);
 }
 
-/** The config for the budget; a config error is reported by the decide step, which idles the beat. */
-function configOrNull(ctx: Ctx): LooopConfig | null {
-  try {
-    return loadConfig(ctx.paths);
-  } catch (e) {
-    if (isLooopError(e)) return null;
-    throw e;
-  }
-}
-
 function hoursText(s: number): string {
   return s >= 3600 ? `~${Math.round(s / 360) / 10}h` : `~${Math.ceil(s / 60)}min`;
 }
 
-export function checkGates(ctx: Ctx, log: PulseLog, world: WorldView, force: boolean): GateVerdict {
+/** `config`: null when the file is bad (the decide step reports it and idles the beat). */
+export function checkGates(ctx: Ctx, log: PulseLog, world: WorldView, force: boolean, config: LooopConfig | null): GateVerdict {
   const nowMs = ctx.now();
   const last = readLastHash(ctx);
   if (last.kind === 'unreadable') {
@@ -82,7 +72,7 @@ export function checkGates(ctx: Ctx, log: PulseLog, world: WorldView, force: boo
     emitEvent(ctx, 'tick_capped', { retry_in_s: cap.retryInS });
     return { kind: 'idle', reason: `hourly decide cap (${cap.cap}) reached` };
   }
-  const budget = budgetGate(ctx, nowMs, configOrNull(ctx));
+  const budget = budgetGate(ctx, nowMs, config);
   reportOnce(log, budget.problem);
   if (budget.kind === 'spent') {
     const why = budget.unknownRows > 0 ? `cost.jsonl has row(s) that cannot be read and may be today's spend (${formatUsd2(budget.spentUsd)} readable) — counted as spent; fix the file to retry now` : `daily budget reached (${formatUsd2(budget.spentUsd)} ≥ ${formatUsd2(budget.maxUsd)})`;

@@ -2,6 +2,7 @@
 // sensors, and the world they add up to. Nothing here decides; nothing here fails the
 // beat — a broken sensor or an unwritable data dir becomes a reading and a log line.
 import type { Ctx } from '../context.ts';
+import { isLooopError } from '../errors.ts';
 import { reapStaleClaims } from '../claims/reaper.ts';
 import { corpseMessage, reportWalCorpses } from '../actions/wal.ts';
 import { pruneSessions } from '../sessions/reap.ts';
@@ -28,46 +29,45 @@ export interface SenseDeps {
 
 const secs = (ms: number) => Math.round(ms / 100) / 10;
 
-function guarded(deps: SenseDeps, what: string, step: () => void): void {
-  try {
-    step();
-  } catch (e) {
-    deps.log.warn('tick.sense_degraded', `${what}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} — the beat goes on`);
-  }
-}
-
-async function guardedAsync(deps: SenseDeps, what: string, step: () => Promise<void>): Promise<void> {
+/**
+ * Housekeeping never stops a beat: a file-system error or a refused record (a read-only
+ * data dir, a hostile file) becomes one line and the beat goes on. Anything else is a
+ * bug and is not swallowed.
+ */
+async function guarded(deps: SenseDeps, what: string, step: () => unknown): Promise<void> {
   try {
     await step();
   } catch (e) {
-    deps.log.warn('tick.sense_degraded', `${what}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message} — the beat goes on`);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === undefined && !isLooopError(e)) throw e;
+    deps.log.warn('tick.sense_degraded', `${what}: ${code ?? (e as Error).message} — the beat goes on`);
   }
 }
 
 /** Housekeeping, then every sensor, then the world hash over what they published. */
 export async function senseWorld(deps: SenseDeps): Promise<WorldView> {
   const { ctx, log } = deps;
-  guarded(deps, 'could not seed the data layout', () => void seedLayout(ctx));
+  await guarded(deps, 'could not seed the data layout', () => seedLayout(ctx));
   emitEvent(ctx, 'tick_start');
   // Ended workers are judged first: before pruning ends their generation, and before the sensors, so a verdict lands in this beat's sys-sessions.
-  await guardedAsync(deps, 'could not judge ended workers', async () => logVerify(log, await reconcileVerify(ctx)));
-  await guardedAsync(deps, 'could not prune dead sessions', async () => {
+  await guarded(deps, 'could not judge ended workers', async () => logVerify(log, await reconcileVerify(ctx)));
+  await guarded(deps, 'could not prune dead sessions', async () => {
     for (const id of await pruneSessions(ctx, deps.sessionTtlS)) log.info('session.pruned', `pruned dead session ${id}`, { session: id });
   });
-  await guardedAsync(deps, 'could not reap stale claims', async () => {
+  await guarded(deps, 'could not reap stale claims', async () => {
     const r = await reapStaleClaims(ctx);
     for (const c of r.reaped) {
       log.info('claim.reaped', `released claim ${c.name}: its holder ${c.holder} is gone`, { claim: c.name, holder: c.holder });
       emitEvent(ctx, 'claim_reaped', { claim: c.name, session: c.holder });
     }
   });
-  guarded(deps, 'could not sweep temp files', () => {
+  await guarded(deps, 'could not sweep temp files', () => {
     // What a killed writer (a pulse, a verb) left in the data dir: its temp files, and write tokens it can no longer use.
     const names = listDir(ctx.paths.dataDir);
     sweepDeadTemps(ctx.paths.dataDir, names);
     sweepRevTokens(ctx.paths.dataDir, names);
   });
-  guarded(deps, 'could not read the intent records', () => {
+  await guarded(deps, 'could not read the intent records', () => {
     for (const c of reportWalCorpses(ctx)) {
       log.warn('tick.interrupted', corpseMessage(c), { action: c.action, fingerprint: c.fingerprint });
       emitEvent(ctx, 'tick_interrupted', { action: c.action, fingerprint: c.fingerprint });
@@ -88,7 +88,7 @@ export async function senseWorld(deps: SenseDeps): Promise<WorldView> {
   } else {
     log.error('sense', `${report.ok}/${report.total} sensors ok · failed: ${report.failed.join(', ')}`, fields);
   }
-  await guardedAsync(deps, 'could not send notifications', () => notifyBeat(ctx, log, { cwd: deps.cwd }));
+  await guarded(deps, 'could not send notifications', () => notifyBeat(ctx, log, { cwd: deps.cwd }));
   emitEvent(ctx, 'sense_done');
   return worldView(ctx.paths.dataDir);
 }

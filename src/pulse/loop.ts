@@ -5,10 +5,10 @@
 // finish, then release the lock.
 import type { Ctx } from '../context.ts';
 import { nextScheduleDueMs } from '../schedules/schedules.ts';
-import { loadConfig } from '../config/config.ts';
+import { loadConfig, tryLoadConfig } from '../config/config.ts';
 import { notifyPulseDown } from '../notify/notify.ts';
 import { runnerLabel } from '../config/runnerLabel.ts';
-import { LooopError, isLooopError } from '../errors.ts';
+import { LooopError } from '../errors.ts';
 import { loopKnobs } from '../guards/knobs.ts';
 import { clampNudge, consumeNextWake, effectiveDueS, readNextWake, recheckUntil, sleepWantS, wakeIsDue, writeNextWake, type WakeRead } from '../guards/nextWake.ts';
 import type { PulseLog } from '../log/pulseLog.ts';
@@ -90,16 +90,16 @@ export async function runPulse(input: PulseInput): Promise<number> {
     };
     let force = true;
     while (!stopping) {
-      try {
-        config = loadConfig(ctx.paths);
+      // Read once for the whole beat; a bad file is reported by the beat, and the last
+      // good interval is kept.
+      const read = tryLoadConfig(ctx.paths);
+      if ('config' in read) {
+        config = read.config;
         knobs = loopKnobs(ctx, config);
-      } catch (e) {
-        if (!isLooopError(e)) throw e;
-        // The beat reports the bad config itself; keep the last good interval.
       }
       const wake = readWake(ctx, log);
       const wakeDue = wakeIsDue(wake, nowS(ctx), capS);
-      const result = await runBeat(deps, force || wakeDue);
+      const result = await runBeat(deps, force || wakeDue, read);
       force = false;
       if (wakeDue && result.decidedOrFailed && wake.kind === 'ok') {
         const c = consumeNextWake(ctx, wake.raw);

@@ -2,7 +2,6 @@
 // fleet, the leases, the goals and the pending asks, published like user snapshots
 // so the world hash sees them. Volatile numbers (ages, idle times) live in `detail`
 // only: a signal that moved every beat would cost a decide every beat.
-import path from 'node:path';
 import type { Ctx } from '../context.ts';
 import { unixSeconds } from '../context.ts';
 import { PULSE_ID } from '../ids.ts';
@@ -11,8 +10,8 @@ import { listClaims } from '../claims/claimRecords.ts';
 import type { AskSurvey } from '../mailbox/askSurvey.ts';
 import { workerJudge, type Health } from '../workers/health.ts';
 import { failOutput } from '../workers/verdict.ts';
-import { readDataFile } from '../store/dataFile.ts';
 import { goalNames } from '../world/view.ts';
+import { readGoalActivity } from '../steering/goalActivity.ts';
 import { sysSchedulesReading } from '../schedules/schedules.ts';
 
 export const SYSTEM_SENSORS = ['sys-sessions', 'sys-claims', 'sys-goals', 'sys-asks', 'sys-schedules'] as const;
@@ -52,7 +51,7 @@ export function sysClaims(ctx: Ctx): Reading {
 /** Ages only, all in detail: a goal's age never wakes the loop by itself. */
 export function sysGoals(ctx: Ctx): Reading {
   const nowS = unixSeconds(ctx.now());
-  const activity = goalActivity(ctx);
+  const activity = readGoalActivity(ctx);
   const goals: Record<string, { last_acted_unix: number | null; age_s: number | null }> = {};
   for (const name of goalNames(ctx.paths.dataDir)) {
     const id = name.slice(0, -3);
@@ -60,24 +59,6 @@ export function sysGoals(ctx: Ctx): Reading {
     goals[id] = last === undefined ? { last_acted_unix: null, age_s: null } : { last_acted_unix: last, age_s: Math.max(0, nowS - last) };
   }
   return { signal: {}, detail: { goals } };
-}
-
-/** `.goal-activity.json`: goal id → unix seconds of the last move on it. Anything else in it is ignored. */
-function goalActivity(ctx: Ctx): Record<string, number> {
-  const r = readDataFile(path.join(ctx.paths.dataDir, '.goal-activity.json'));
-  if (r.kind === 'refused') ctx.warn(`invalid:${r.file}`, `.goal-activity.json ${r.problem} — goal ages are unknown until it is fixed or removed`);
-  if (r.kind !== 'ok') return {};
-  let v: unknown;
-  try {
-    v = JSON.parse(r.bytes.toString('utf8'));
-  } catch {
-    ctx.warn('invalid:.goal-activity.json', '.goal-activity.json is not JSON — goal ages are unknown until it is fixed or removed');
-    return {};
-  }
-  const out: Record<string, number> = {};
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return out;
-  for (const [k, t] of Object.entries(v as Record<string, unknown>)) if (typeof t === 'number' && Number.isFinite(t)) out[k] = t;
-  return out;
 }
 
 /** Raising or answering an ask changes the signal once; ages are detail. */
